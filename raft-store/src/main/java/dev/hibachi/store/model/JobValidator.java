@@ -1,0 +1,90 @@
+package dev.hibachi.store.model;
+
+import dev.hibachi.store.schedule.InvalidScheduleException;
+import dev.hibachi.store.schedule.Schedule;
+
+import java.time.ZoneId;
+import java.util.Set;
+
+/**
+ * The checks a job must pass on its own (relations to other jobs are checked when it is applied). The API
+ * runs them before proposing, to answer 400 at once; apply runs them again, because the log is the truth.
+ */
+public final class JobValidator {
+    public static final int MAX_NAME_BYTES = 200;
+    public static final int MAX_RETRIES = 100;
+    private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
+
+    private JobValidator() {
+    }
+
+    /** Checks {@code job}; the exception names the first field at fault. */
+    public static void validate(Job job, ZoneId defaultZone) throws InvalidJobException {
+        String name = job.name();
+        if (name == null || name.isEmpty()) {
+            throw new InvalidJobException("name", "name is required");
+        }
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new InvalidJobException("name", "name is longer than " + MAX_NAME_BYTES + " bytes");
+        }
+        int bad = name.codePoints()
+                .filter(cp -> !(Character.isLowerCase(cp) || Character.isDigit(cp) || cp == '_' || cp == '-'))
+                .findFirst().orElse(-1);
+        if (bad >= 0) {
+            throw new InvalidJobException("name", "name contains illegal character '" + Character.toString(bad)
+                    + "': only lower-case letters, digits, '_' and '-' are allowed");
+        }
+        if (job.parentJob() != null && job.parentJob().equals(name)) {
+            throw new InvalidJobException("parent_job", "a job cannot be its own parent");
+        }
+        String concurrency = job.concurrency();
+        if (concurrency != null && !concurrency.isEmpty() && !concurrency.equals(Job.CONCURRENCY_ALLOW)
+                && !concurrency.equals(Job.CONCURRENCY_FORBID)) {
+            throw new InvalidJobException("concurrency", "concurrency must be \"allow\" or \"forbid\", not \""
+                    + concurrency + "\"");
+        }
+        if (job.retries() < 0 || job.retries() > MAX_RETRIES) {
+            throw new InvalidJobException("retries", "retries must be between 0 and " + MAX_RETRIES);
+        }
+        ZoneId zone = zoneOf(job, defaultZone);
+        boolean needsSchedule = !job.isChild();
+        String schedule = job.schedule();
+        if (schedule == null || schedule.isBlank()) {
+            if (needsSchedule) {
+                throw new InvalidJobException("schedule", "schedule is required (or a parent_job)");
+            }
+            return;
+        }
+        try {
+            Schedule.parse(schedule, name, zone);
+        } catch (InvalidScheduleException e) {
+            throw new InvalidJobException("schedule", e.getMessage());
+        }
+    }
+
+    /** The zone a job's schedule runs in: its own timezone, or the cluster's default zone. */
+    public static ZoneId zoneOf(Job job, ZoneId defaultZone) throws InvalidJobException {
+        String tz = job.timezone();
+        if (tz == null || tz.isEmpty()) {
+            return defaultZone;
+        }
+        if (!ZONES.contains(tz)) {
+            throw new InvalidJobException("timezone", "timezone \"" + tz + "\" is not an IANA time zone name"
+                    + " (example: Europe/Berlin)");
+        }
+        return ZoneId.of(tz);
+    }
+
+    public static final class InvalidJobException extends Exception {
+        private final String field;
+
+        public InvalidJobException(String field, String message) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.hibachi.store.query;
+
+import dev.hibachi.store.apply.Reply;
+import dev.hibachi.store.model.Execution;
+import dev.hibachi.store.model.OutputTail;
+import dev.hibachi.store.rocks.Keys;
+import dev.hibachi.store.rocks.StoreView;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Answers {@link Query}s from a replica's committed store. */
+public final class QueryHandler {
+    public static final int MAX_LIMIT = 10_000;
+
+    private final StoreView view;
+
+    public QueryHandler(StoreView view) {
+        this.view = view;
+    }
+
+    public Reply answer(Query query) {
+        if (query instanceof Query.GetJob q) {
+            return view.job(q.name()).map(Reply::ok)
+                    .orElseGet(() -> Reply.refused(404, "job not found: " + q.name(), null));
+        } else if (query instanceof Query.ListJobs q) {
+            return Reply.ok(view.jobs(q.after(), clamp(q.limit())));
+        } else if (query instanceof Query.ListExecutions q) {
+            if (view.job(q.job()).isEmpty()) {
+                return Reply.refused(404, "job not found: " + q.job(), null);
+            }
+            List<Execution> out = new ArrayList<>();
+            for (Execution e : view.executions(q.job(), clamp(q.limit()))) {
+                out.add(withOutput(e, q.outputLimit()));
+            }
+            return Reply.ok(out);
+        } else if (query instanceof Query.GetExecution q) {
+            ExecutionId id = ExecutionId.parse(q.id());
+            if (id == null) {
+                return Reply.refused(404, "execution not found: " + q.id(), null);
+            }
+            return view.execution(Keys.execution(q.job(), id.runId(), id.attempt(), id.node()))
+                    .map(e -> Reply.ok(withOutput(e, -1)))
+                    .orElseGet(() -> Reply.refused(404, "execution not found: " + q.id(), null));
+        } else if (query instanceof Query.ListMisses q) {
+            if (view.job(q.job()).isEmpty()) {
+                return Reply.refused(404, "job not found: " + q.job(), null);
+            }
+            return Reply.ok(view.misses(q.job(), clamp(q.limit())));
+        } else if (query instanceof Query.ListOpenRuns) {
+            return Reply.ok(view.openRuns());
+        } else if (query instanceof Query.GetSettings) {
+            return view.settings().map(Reply::ok)
+                    .orElseGet(() -> Reply.refused(503, "the cluster is not initialized yet", null));
+        }
+        return Reply.refused(400, "unknown query", null);
+    }
+
+    private Execution withOutput(Execution e, int outputLimit) {
+        String output = view.output(Keys.execution(e.jobName(), e.group(), e.attempt(), e.nodeName())).orElse(null);
+        if (output == null || outputLimit < 0) {
+            return e.withOutput(output, null);
+        }
+        String cut = OutputTail.cut(output, outputLimit);
+        return e.withOutput(cut, !cut.equals(output));
+    }
+
+    private static int clamp(int limit) {
+        return limit <= 0 ? MAX_LIMIT : Math.min(limit, MAX_LIMIT);
+    }
+
+    /** Parses {@code runId-attempt-node}; the node name may itself contain dashes. */
+    record ExecutionId(long runId, int attempt, String node) {
+        static ExecutionId parse(String id) {
+            String[] parts = id == null ? new String[0] : id.split("-", 3);
+            if (parts.length < 2) {
+                return null;
+            }
+            try {
+                return new ExecutionId(Long.parseLong(parts[0]), Integer.parseInt(parts[1]),
+                        parts.length == 3 ? parts[2] : "");
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
+}

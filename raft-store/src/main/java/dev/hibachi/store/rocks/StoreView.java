@@ -1,0 +1,133 @@
+package dev.hibachi.store.rocks;
+
+import dev.hibachi.store.json.Json;
+import dev.hibachi.store.model.ClusterSettings;
+import dev.hibachi.store.model.Execution;
+import dev.hibachi.store.model.Job;
+import dev.hibachi.store.model.JobClock;
+import dev.hibachi.store.model.MissedSpan;
+import dev.hibachi.store.model.PendingRetry;
+import dev.hibachi.store.model.Run;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Typed reads of the store's records, over the committed database or an entry in progress. */
+public final class StoreView {
+    static final byte[] APPLIED = Keys.utf8("applied");
+    static final byte[] SETTINGS = Keys.utf8("settings");
+
+    /** The key of the cluster settings in {@link Family#META}. */
+    public static byte[] settingsKey() {
+        return SETTINGS.clone();
+    }
+
+    private final KeyValueReader reader;
+
+    public StoreView(KeyValueReader reader) {
+        this.reader = reader;
+    }
+
+    public Optional<Job> job(String name) {
+        return read(Family.JOBS, Keys.job(name), Job.class);
+    }
+
+    /** Jobs in name order, starting after {@code after} (null = from the first). */
+    public List<Job> jobs(String after, int limit) {
+        List<Job> out = new ArrayList<>();
+        byte[] from = after == null ? new byte[0] : Keys.jobPrefix(after);
+        reader.scan(Family.JOBS, from, null, (k, v) -> {
+            out.add(Json.read(v, Job.class));
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    public Optional<JobClock> clock(String job) {
+        return read(Family.META, Keys.utf8(Keys.clock(job)), JobClock.class);
+    }
+
+    public Optional<ClusterSettings> settings() {
+        return read(Family.META, SETTINGS, ClusterSettings.class);
+    }
+
+    public Optional<Run> run(String job, long runId) {
+        return read(Family.PENDING, Keys.utf8(Keys.run(job, runId)), Run.class);
+    }
+
+    /** Every run that is not over, across all jobs. */
+    public List<Run> openRuns() {
+        return all(Family.PENDING, "run/", Run.class);
+    }
+
+    public List<Run> openRuns(String job) {
+        return all(Family.PENDING, "run/" + job + "/", Run.class);
+    }
+
+    public List<PendingRetry> pendingRetries() {
+        return all(Family.PENDING, "retry/", PendingRetry.class);
+    }
+
+    /** A job's executions, newest first (by run, then attempt), at most {@code limit}. */
+    public List<Execution> executions(String job, int limit) {
+        List<Execution> out = new ArrayList<>();
+        byte[] prefix = Keys.jobPrefix(job);
+        reader.scanBackward(Family.EXECUTIONS, prefix, Keys.prefixEnd(prefix), (k, v) -> {
+            out.add(Json.read(v, Execution.class));
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    /** The keys of a job's executions, oldest first. */
+    public List<byte[]> executionKeys(String job) {
+        List<byte[]> out = new ArrayList<>();
+        byte[] prefix = Keys.jobPrefix(job);
+        reader.scan(Family.EXECUTIONS, prefix, Keys.prefixEnd(prefix), (k, v) -> out.add(k));
+        return out;
+    }
+
+    public Optional<Execution> execution(byte[] key) {
+        return read(Family.EXECUTIONS, key, Execution.class);
+    }
+
+    public Optional<String> output(byte[] key) {
+        byte[] v = reader.get(Family.OUTPUTS, key);
+        return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
+    }
+
+    public List<MissedSpan> misses(String job, int limit) {
+        List<MissedSpan> out = new ArrayList<>();
+        byte[] prefix = Keys.jobPrefix(job);
+        reader.scanBackward(Family.MISSES, prefix, Keys.prefixEnd(prefix), (k, v) -> {
+            out.add(Json.read(v, MissedSpan.class));
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    /** The log index of the last entry applied to this store (0 for an empty store), and its term. */
+    public long[] applied() {
+        byte[] v = reader.get(Family.META, APPLIED);
+        if (v == null) {
+            return new long[]{0, 0};
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        return new long[]{b.getLong(), b.getLong()};
+    }
+
+    private <T> List<T> all(Family family, String prefix, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        byte[] from = Keys.utf8(prefix);
+        reader.scan(family, from, Keys.prefixEnd(from), (k, v) -> out.add(Json.read(v, type)));
+        return out;
+    }
+
+    private <T> Optional<T> read(Family family, byte[] key, Class<T> type) {
+        byte[] v = reader.get(family, key);
+        return v == null ? Optional.empty() : Optional.of(Json.read(v, type));
+    }
+}
