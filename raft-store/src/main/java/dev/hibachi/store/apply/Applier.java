@@ -297,9 +297,20 @@ public final class Applier {
         }
         long seq = 0;
         for (MissedSpan miss : c.misses() == null ? List.<MissedSpan>of() : c.misses()) {
-            if (e.view.job(miss.jobName()).isPresent()) {
-                e.txn.put(Family.MISSES, Keys.miss(miss.jobName(), miss.from().toEpochMilli(), e.index * 1000 + seq++),
-                        Json.write(miss));
+            Job job = e.view.job(miss.jobName()).orElse(null);
+            JobClock clock = e.view.clock(miss.jobName()).orElse(null);
+            if (job == null || clock == null || miss.from() == null || miss.to() == null) {
+                continue;
+            }
+            e.txn.put(Family.MISSES, Keys.miss(miss.jobName(), miss.from().toEpochMilli(), e.index * 1000 + seq++),
+                    Json.write(miss));
+            if (miss.to().isAfter(clock.lastPlannedAt())) {
+                // A missed instant is decided for good: it is never planned later.
+                JobClock advanced = clock.planned(miss.to());
+                Job moved = job.withNext(nextInstant(job, advanced, ZoneId.of(settings(e).defaultZone())));
+                e.txn.put(Family.META, Keys.utf8(Keys.clock(job.name())), Json.write(advanced));
+                putJob(e, moved);
+                e.events.add(new StoreEvent.JobChanged(moved, advanced));
             }
         }
         return Reply.ok(Map.of("runs", verdicts));
@@ -325,9 +336,11 @@ public final class Applier {
             if (!pr.scheduledAt().isAfter(clock.lastPlannedAt())) {
                 return "instant " + pr.scheduledAt() + " was already planned";
             }
-            e.txn.put(Family.META, Keys.utf8(Keys.clock(job.name())), Json.write(clock.planned(pr.scheduledAt())));
+            JobClock planned = clock.planned(pr.scheduledAt());
+            e.txn.put(Family.META, Keys.utf8(Keys.clock(job.name())), Json.write(planned));
             job = job.withNext(pr.following());
             putJob(e, job);
+            e.events.add(new StoreEvent.JobChanged(job, planned));
         }
         long runId = runId(pr.scheduledAt(), e.index);
         List<Target> targets = pr.targets() == null ? List.of() : pr.targets();

@@ -1,5 +1,6 @@
 package dev.hibachi.store.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -109,6 +110,7 @@ public record Job(
                 next, ephemeral, startsAt, expiresAt);
     }
 
+    @JsonIgnore
     public boolean isChild() {
         return parentJob != null && !parentJob.isEmpty();
     }

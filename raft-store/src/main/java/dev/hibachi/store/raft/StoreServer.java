@@ -53,13 +53,27 @@ public final class StoreServer implements AutoCloseable {
                 .build();
     }
 
+    /** Builds a server without starting it, so listeners can be attached before the log is replayed. */
+    public static StoreServer create(StoreServerConfig config) throws IOException {
+        Files.createDirectories(config.dataDir());
+        return new StoreServer(config);
+    }
+
     /** Builds and starts the server; it joins or forms its group in the background. */
     public static StoreServer start(StoreServerConfig config) throws IOException {
-        Files.createDirectories(config.dataDir());
-        StoreServer s = new StoreServer(config);
-        s.server.start();
-        LOG.info("Store server {} listening on {}:{}", config.nodeId(), config.host(), config.port());
+        StoreServer s = create(config);
+        s.start();
         return s;
+    }
+
+    /** Loads the store, replays the log after it, and starts serving. */
+    public void start() throws IOException {
+        server.start();
+        LOG.info("Store server {} listening on {}:{}", config.nodeId(), config.host(), config.port());
+    }
+
+    public void addLeadershipListener(LeadershipListener listener) {
+        stateMachine.addLeadershipListener(listener);
     }
 
     static RaftProperties properties(StoreServerConfig config) {

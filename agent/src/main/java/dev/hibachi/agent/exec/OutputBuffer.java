@@ -1,0 +1,173 @@
+package dev.hibachi.agent.exec;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A bounded, thread-safe buffer of a run's output that keeps the <em>last</em> {@code capacity}
+ * bytes and counts what it dropped.
+ *
+ * <p>Writing is O(bytes written); memory is O(capacity) whatever the output size. The backing array
+ * grows on demand (from 4 KiB, doubling) up to {@code capacity}, so a run with little output costs
+ * little memory; once full it is used as a ring.
+ *
+ * <p>{@link #text()} decodes UTF-8 with replacement. When bytes were dropped it starts at the next
+ * character boundary (so the cut never produces an invalid character) and puts a marker in front,
+ * e.g. {@code "[hibachi: output truncated, 1234567 earlier bytes dropped]\n"}.
+ */
+public final class OutputBuffer {
+
+    /** The default capacity: 256,000 bytes. */
+    public static final int DEFAULT_CAPACITY = 256_000;
+
+    private static final int INITIAL_SIZE = 4096;
+
+    private final int capacity;
+    private byte[] buf;
+    /** Index of the oldest byte; non-zero only once {@code buf.length == capacity}. */
+    private int start;
+    /** Bytes held. */
+    private int size;
+    /** Bytes ever written. */
+    private long total;
+
+    /** A buffer of {@link #DEFAULT_CAPACITY} bytes. */
+    public OutputBuffer() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    /** @param capacity the number of last bytes kept, at least 1 */
+    public OutputBuffer(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+        this.capacity = capacity;
+        this.buf = new byte[Math.min(capacity, INITIAL_SIZE)];
+    }
+
+    /** The number of last bytes kept. */
+    public int capacity() {
+        return capacity;
+    }
+
+    public synchronized void write(byte[] b, int off, int len) {
+        if (off < 0 || len < 0 || off > b.length - len) {
+            throw new IndexOutOfBoundsException("off=" + off + " len=" + len + " length=" + b.length);
+        }
+        if (len == 0) {
+            return;
+        }
+        total += len;
+        if (len >= capacity) {
+            if (buf.length != capacity) {
+                buf = new byte[capacity];
+            }
+            System.arraycopy(b, off + len - capacity, buf, 0, capacity);
+            start = 0;
+            size = capacity;
+            return;
+        }
+        if (buf.length < capacity && size + len > buf.length) {
+            // Growth mode: start == 0 and the data is contiguous.
+            int newLength = (int) Math.min(capacity, Math.max(2L * buf.length, (long) size + len));
+            byte[] grown = new byte[newLength];
+            System.arraycopy(buf, 0, grown, 0, size);
+            buf = grown;
+        }
+        int cap = buf.length;
+        int pos = (int) (((long) start + size) % cap);
+        int first = Math.min(len, cap - pos);
+        System.arraycopy(b, off, buf, pos, first);
+        if (first < len) {
+            System.arraycopy(b, off + first, buf, 0, len - first);
+        }
+        long newSize = (long) size + len;
+        if (newSize > cap) {
+            int overflow = (int) (newSize - cap);
+            start = (start + overflow) % cap;
+            size = cap;
+        } else {
+            size = (int) newSize;
+        }
+    }
+
+    public void write(byte[] b) {
+        write(b, 0, b.length);
+    }
+
+    /**
+     * Appends {@code line} (UTF-8) and a newline, first adding a newline if the output so far does
+     * not end with one. Used for Hibachi's own notes ({@code [hibachi: ...]}).
+     */
+    public synchronized void appendLine(String line) {
+        StringBuilder sb = new StringBuilder(line.length() + 2);
+        if (size > 0 && lastByte() != '\n') {
+            sb.append('\n');
+        }
+        sb.append(line).append('\n');
+        write(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private byte lastByte() {
+        return buf[(int) (((long) start + size - 1) % buf.length)];
+    }
+
+    /**
+     * The kept output decoded as UTF-8 (malformed input replaced by U+FFFD), with the truncation
+     * marker in front when bytes were dropped.
+     */
+    public String text() {
+        byte[] data;
+        long written;
+        synchronized (this) {
+            data = copyLast(size);
+            written = total;
+        }
+        int skip = 0;
+        if (written > data.length) {
+            // Cut at a character boundary: skip continuation bytes (10xxxxxx) of a character whose
+            // first byte was dropped (at most 3 for UTF-8).
+            while (skip < data.length && skip < 3 && (data[skip] & 0xC0) == 0x80) {
+                skip++;
+            }
+        }
+        String body = new String(data, skip, data.length - skip, StandardCharsets.UTF_8);
+        long dropped = written - (data.length - skip);
+        if (dropped > 0) {
+            return "[hibachi: output truncated, " + dropped + " earlier bytes dropped]\n" + body;
+        }
+        return body;
+    }
+
+    /** Whether any bytes were dropped. */
+    public synchronized boolean truncated() {
+        return total > size;
+    }
+
+    /** The number of bytes ever written. */
+    public synchronized long totalBytes() {
+        return total;
+    }
+
+    /** The last {@code min(n, kept)} bytes, raw (may start or end inside a UTF-8 character). */
+    public synchronized byte[] tail(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative: " + n);
+        }
+        return copyLast(Math.min(n, size));
+    }
+
+    private byte[] copyLast(int n) {
+        byte[] out = new byte[n];
+        if (n == 0) {
+            return out;
+        }
+        int cap = buf.length;
+        int from = (int) (((long) start + size - n) % cap);
+        int first = Math.min(n, cap - from);
+        System.arraycopy(buf, from, out, 0, first);
+        if (first < n) {
+            System.arraycopy(buf, 0, out, first, n - first);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.hibachi.agent.leader;
+
+import dev.hibachi.agent.dispatch.Dispatcher;
+import dev.hibachi.agent.schedule.Scheduler;
+import dev.hibachi.store.raft.LeadershipListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The work only the Raft leader does, started and stopped as leadership comes and goes. On gaining
+ * leadership it first resumes what the log left open (attempts to send, pending records, lost attempts),
+ * then starts scheduling new instants.
+ */
+public final class LeaderRole implements LeadershipListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderRole.class);
+
+    private final Dispatcher dispatcher;
+    private final Outbox outbox;
+    private final LostAttemptSweeper sweeper;
+    private final Scheduler scheduler;
+    private final ExecutorService transitions = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "leader-role");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean leading;
+
+    public LeaderRole(Dispatcher dispatcher, Outbox outbox, LostAttemptSweeper sweeper, Scheduler scheduler) {
+        this.dispatcher = dispatcher;
+        this.outbox = outbox;
+        this.sweeper = sweeper;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public void leaderReady(long term) {
+        transitions.execute(() -> {
+            LOG.info("Leading in term {}: resuming open work, then scheduling", term);
+            leading = true;
+            dispatcher.start(term);
+            outbox.start();
+            sweeper.start();
+            scheduler.start();
+        });
+    }
+
+    @Override
+    public void leadershipLost() {
+        transitions.execute(() -> {
+            if (!leading) {
+                return;
+            }
+            LOG.info("No longer the leader: scheduling stopped");
+            leading = false;
+            scheduler.stop();
+            sweeper.stop();
+            outbox.stop();
+            dispatcher.stop();
+        });
+    }
+
+    public boolean leading() {
+        return leading;
+    }
+
+    @Override
+    public void close() {
+        leadershipLost();
+        transitions.shutdown();
+    }
+}

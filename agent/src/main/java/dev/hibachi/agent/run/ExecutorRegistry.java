@@ -1,0 +1,31 @@
+package dev.hibachi.agent.run;
+
+import dev.hibachi.agent.exec.Executor;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** The executors this agent can run, by name: those on the class path, found through {@link ServiceLoader}. */
+public final class ExecutorRegistry {
+    private final Map<String, Executor> byName = new TreeMap<>();
+
+    public ExecutorRegistry(ClassLoader loader) {
+        for (Executor e : ServiceLoader.load(Executor.class, loader)) {
+            byName.putIfAbsent(e.name(), e);
+        }
+    }
+
+    public static ExecutorRegistry builtIn() {
+        return new ExecutorRegistry(ExecutorRegistry.class.getClassLoader());
+    }
+
+    public Optional<Executor> get(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public java.util.Set<String> names() {
+        return byName.keySet();
+    }
+}

@@ -1,0 +1,216 @@
+package dev.hibachi.agent.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.hibachi.store.json.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The member's own record of the attempts it took, on its disk: an attempt is journaled (and fsync'd)
+ * before its process is spawned, so after any crash the member knows what it may have started, and a
+ * repeated order for a journaled attempt is answered with its state instead of being run again.
+ *
+ * <p>Lines are JSON: {@code started}, {@code finished} (with the result, so a result not yet reported
+ * survives a crash of the agent), {@code reported}. Reported attempts are remembered for
+ * {@code rememberDone} more, which outlasts any re-send of their order. The file is compacted when it grows.
+ */
+public final class RunJournal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunJournal.class);
+    private static final long COMPACT_ABOVE_BYTES = 4L << 20;
+
+    public enum State { STARTED, FINISHED, REPORTED }
+
+    /** One line of the journal, and the in-memory state of one attempt. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Record(String op, String key, String job, @JsonProperty("run_id") Long runId, Integer attempt,
+                         String incarnation, @JsonProperty("scheduled_at") Instant scheduledAt,
+                         @JsonProperty("started_at") Instant startedAt,
+                         @JsonProperty("finished_at") Instant finishedAt, Boolean success,
+                         @JsonProperty("exit_code") Integer exitCode, String output, Instant at) {
+    }
+
+    /** What the journal knows of one attempt. */
+    public record Attempt(Record started, Record finished, Instant reportedAt) {
+        public State state() {
+            return reportedAt != null ? State.REPORTED : finished != null ? State.FINISHED : State.STARTED;
+        }
+    }
+
+    private final Path file;
+    private final Duration rememberDone;
+    private final Map<String, Attempt> attempts = new LinkedHashMap<>();
+    private FileChannel channel;
+
+    public RunJournal(Path dir, Duration rememberDone) {
+        this.rememberDone = rememberDone;
+        try {
+            Files.createDirectories(dir);
+            this.file = dir.resolve("journal.jsonl");
+            load();
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the run journal in " + dir, e);
+        }
+    }
+
+    private void load() throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        int bad = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                apply(Json.mapper().readValue(line, Record.class));
+            } catch (IOException | RuntimeException e) {
+                bad++; // a torn last line after a crash
+            }
+        }
+        if (bad > 0) {
+            LOG.warn("Run journal {}: skipped {} unreadable line(s)", file, bad);
+        }
+    }
+
+    private void apply(Record r) {
+        Attempt a = attempts.get(r.key());
+        switch (r.op()) {
+            case "started" -> attempts.put(r.key(), new Attempt(r, null, null));
+            case "finished" -> {
+                if (a != null) {
+                    attempts.put(r.key(), new Attempt(a.started(), r, null));
+                }
+            }
+            case "reported" -> {
+                if (a != null) {
+                    attempts.put(r.key(), new Attempt(a.started(), a.finished(), r.at()));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    public synchronized Optional<Attempt> get(String key) {
+        return Optional.ofNullable(attempts.get(key));
+    }
+
+    /** Journals attempts about to be spawned, with one fsync for the whole batch. */
+    public synchronized void started(Collection<Record> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Record r : records) {
+            sb.append(Json.mapper().valueToTree(r).toString()).append('\n');
+            apply(r);
+        }
+        write(sb.toString(), true);
+    }
+
+    /** Journals a result before it is reported (no fsync: it guards against an agent crash, not a host crash). */
+    public synchronized void finished(Record r) {
+        apply(r);
+        write(Json.mapper().valueToTree(r).toString() + "\n", false);
+    }
+
+    public synchronized void reported(String key, Instant at) {
+        if (!attempts.containsKey(key)) {
+            return;
+        }
+        apply(new Record("reported", key, null, null, null, null, null, null, null, null, null, null, at));
+        write("{\"op\":\"reported\",\"key\":" + Json.mapper().valueToTree(key) + ",\"at\":\"" + at + "\"}\n",
+                false);
+    }
+
+    /** Attempts that were started and whose result is not reported: what a restart must settle. */
+    public synchronized List<Attempt> unreported() {
+        List<Attempt> out = new ArrayList<>();
+        for (Attempt a : attempts.values()) {
+            if (a.state() != State.REPORTED) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** Drops reported attempts older than {@code rememberDone} and rewrites the file when it is large. */
+    public synchronized void prune(Instant now) {
+        Instant cutoff = now.minus(rememberDone);
+        attempts.values().removeIf(a -> a.reportedAt() != null && a.reportedAt().isBefore(cutoff));
+        try {
+            if (channel.size() > COMPACT_ABOVE_BYTES) {
+                compact();
+            }
+        } catch (IOException e) {
+            LOG.warn("Run journal compaction failed; it is retried later", e);
+        }
+    }
+
+    private void compact() throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        StringBuilder sb = new StringBuilder();
+        for (Attempt a : attempts.values()) {
+            sb.append(Json.mapper().valueToTree(a.started()).toString()).append('\n');
+            if (a.finished() != null) {
+                sb.append(Json.mapper().valueToTree(a.finished()).toString()).append('\n');
+            }
+            if (a.reportedAt() != null) {
+                sb.append("{\"op\":\"reported\",\"key\":").append(Json.mapper().valueToTree(a.started().key()))
+                        .append(",\"at\":\"").append(a.reportedAt()).append("\"}\n");
+            }
+        }
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
+            out.force(true);
+        }
+        channel.close();
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    private void write(String text, boolean sync) {
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            if (sync) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("run journal write failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("closing the run journal failed", e);
+        }
+    }
+}

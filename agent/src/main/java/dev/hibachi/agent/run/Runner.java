@@ -1,0 +1,259 @@
+package dev.hibachi.agent.run;
+
+import dev.hibachi.agent.dispatch.DispatchObserver;
+import dev.hibachi.agent.dispatch.RunAck;
+import dev.hibachi.agent.dispatch.RunOrder;
+import dev.hibachi.agent.dispatch.RunTransport;
+import dev.hibachi.agent.exec.ExecutionRequest;
+import dev.hibachi.agent.exec.ExecutionResult;
+import dev.hibachi.agent.exec.Executor;
+import dev.hibachi.agent.exec.OutputBuffer;
+import dev.hibachi.agent.exec.ProcessGroups;
+import dev.hibachi.agent.exec.RunningExecution;
+import dev.hibachi.store.apply.Reply;
+import dev.hibachi.store.command.Command;
+import dev.hibachi.store.command.Command.AttemptReport;
+import dev.hibachi.store.raft.StoreClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs the attempts the leader orders on this member. For each order: refuse what is addressed to another
+ * incarnation, answer repeats from the journal, claim through Raft first what arrives more than
+ * {@code claimAfter} late, journal (one fsync) and acknowledge the rest, then spawn them on a small pool.
+ * Starts and results go to the store through the {@link Reporter}.
+ *
+ * <p>On start, attempts a previous run of this agent journaled but never reported are settled: a result
+ * that was recorded is reported; an attempt that was still running is reported failed
+ * ({@code agent restarted}) after its process group was killed.
+ */
+public final class Runner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+
+    public record Settings(int spawnThreads, Duration claimAfter, int outputBytes, Duration killGrace) {
+        public static Settings defaults() {
+            return new Settings(8, Duration.ofSeconds(2), OutputBuffer.DEFAULT_CAPACITY, Duration.ofSeconds(5));
+        }
+    }
+
+    private final String node;
+    private final String incarnation;
+    private final RunJournal journal;
+    private final ExecutorRegistry executors;
+    private final ProcessGroups groups;
+    private final Reporter reporter;
+    private final RunTransport transport;
+    private final StoreClient client;
+    private final Clock clock;
+    private final DispatchObserver observer;
+    private final Settings settings;
+    private final ExecutorService spawnPool;
+    private final Map<String, RunningExecution> running = new ConcurrentHashMap<>();
+    private final AtomicInteger launching = new AtomicInteger();
+    private volatile boolean draining;
+
+    public Runner(String node, String incarnation, RunJournal journal, ExecutorRegistry executors,
+                  ProcessGroups groups, Reporter reporter, RunTransport transport, StoreClient client, Clock clock,
+                  DispatchObserver observer, Settings settings) {
+        this.node = node;
+        this.incarnation = incarnation;
+        this.journal = journal;
+        this.executors = executors;
+        this.groups = groups;
+        this.reporter = reporter;
+        this.transport = transport;
+        this.client = client;
+        this.clock = clock;
+        this.observer = observer;
+        this.settings = settings;
+        AtomicInteger n = new AtomicInteger();
+        this.spawnPool = Executors.newFixedThreadPool(settings.spawnThreads(), r -> {
+            Thread t = new Thread(r, "spawn-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        transport.onOrder(this::onOrder);
+    }
+
+    /** Settles what a previous run of this agent left in the journal (see the class comment). */
+    public void recover() {
+        var leftovers = groups.killLeftovers(settings.killGrace());
+        if (!leftovers.isEmpty()) {
+            LOG.warn("Killed {} process group(s) left by the previous agent: {}", leftovers.size(), leftovers);
+        }
+        for (RunJournal.Attempt a : journal.unreported()) {
+            RunJournal.Record s = a.started();
+            RunJournal.Record f = a.finished();
+            AttemptReport report = f != null
+                    ? new AttemptReport(s.job(), s.runId(), s.attempt(), AttemptReport.Phase.FINISHED, f.startedAt(),
+                    f.finishedAt(), f.success(), f.exitCode() == null ? -1 : f.exitCode(), f.output(), false)
+                    : new AttemptReport(s.job(), s.runId(), s.attempt(), AttemptReport.Phase.FINISHED, s.startedAt(),
+                    clock.instant(), false, -1, "failed: agent restarted while the job was running", false);
+            reporter.finished(s.incarnation(), s.key(), report);
+        }
+    }
+
+    private void onOrder(RunOrder order) {
+        List<RunAck.Entry> acks = new ArrayList<>();
+        List<RunOrder.Attempt> fresh = new ArrayList<>();
+        List<RunOrder.Attempt> late = new ArrayList<>();
+        Instant now = clock.instant();
+        for (RunOrder.Attempt a : order.attempts()) {
+            String key = a.key();
+            if (!incarnation.equals(a.incarnation())) {
+                acks.add(new RunAck.Entry(key, RunAck.State.REFUSED, "addressed to incarnation " + a.incarnation()
+                        + "; this is " + incarnation));
+                continue;
+            }
+            var known = journal.get(key);
+            if (known.isPresent()) {
+                acks.add(new RunAck.Entry(key, known.get().state() == RunJournal.State.STARTED
+                        ? RunAck.State.RUNNING : RunAck.State.FINISHED, null));
+            } else if (draining) {
+                acks.add(new RunAck.Entry(key, RunAck.State.REFUSED, "agent is shutting down"));
+            } else if (Duration.between(a.notBefore(), now).compareTo(settings.claimAfter()) > 0) {
+                late.add(a);
+            } else {
+                fresh.add(a);
+            }
+        }
+        accept(order.leader(), fresh, acks);
+        if (!late.isEmpty()) {
+            claimThenRun(order.leader(), late);
+        }
+    }
+
+    /** Journals, acknowledges and spawns attempts. */
+    private void accept(String leader, List<RunOrder.Attempt> attempts, List<RunAck.Entry> acks) {
+        List<RunJournal.Record> records = new ArrayList<>();
+        Instant now = clock.instant();
+        for (RunOrder.Attempt a : attempts) {
+            records.add(new RunJournal.Record("started", a.key(), a.job().name(), a.runId(), a.attempt(),
+                    incarnation, a.scheduledAt(), now, null, null, null, null, now));
+            acks.add(new RunAck.Entry(a.key(), RunAck.State.ACCEPTED, null));
+        }
+        journal.started(records);
+        if (!acks.isEmpty()) {
+            transport.sendAck(leader, new RunAck(node, incarnation, acks));
+        }
+        for (RunOrder.Attempt a : attempts) {
+            launching.incrementAndGet();
+            spawnPool.execute(() -> launch(a));
+        }
+    }
+
+    /**
+     * A late order may be a re-send racing a verdict that this attempt was lost: the start is committed first,
+     * and only what the store accepts is run.
+     */
+    private void claimThenRun(String leader, List<RunOrder.Attempt> late) {
+        Instant now = clock.instant();
+        List<AttemptReport> claims = late.stream().map(a -> new AttemptReport(a.job().name(), a.runId(), a.attempt(),
+                AttemptReport.Phase.STARTED, now, null, false, 0, null, false)).toList();
+        client.submit(new Command.ReportAttempts(now, node, incarnation, claims)).whenComplete((reply, error) -> {
+            List<RunOrder.Attempt> granted = new ArrayList<>();
+            List<RunAck.Entry> acks = new ArrayList<>();
+            for (int i = 0; i < late.size(); i++) {
+                String verdict = verdictOf(reply, error, i);
+                if (verdict.equals("accepted")) {
+                    granted.add(late.get(i));
+                } else {
+                    acks.add(new RunAck.Entry(late.get(i).key(), RunAck.State.REFUSED, "claim " + verdict));
+                }
+            }
+            accept(leader, granted, acks);
+        });
+    }
+
+    private static String verdictOf(Reply reply, Throwable error, int i) {
+        if (error != null || reply == null || !reply.ok()) {
+            return "not committed";
+        }
+        return reply.value().path("verdicts").path(i).path("verdict").asText("not committed");
+    }
+
+    private void launch(RunOrder.Attempt a) {
+        try {
+            String key = a.key();
+            Executor executor = executors.get(a.job().executor()).orElse(null);
+            Instant started = clock.instant();
+            observer.spawning(a, started);
+            if (executor == null) {
+                finish(a, started, new ExecutionResult(false, -1, "executor \"" + a.job().executor()
+                        + "\" is not available on " + node, false));
+                return;
+            }
+            OutputBuffer output = new OutputBuffer(settings.outputBytes());
+            RunningExecution execution = executor.start(new ExecutionRequest(a.job().name(),
+                    a.job().executorConfig(), a.runId(), a.attempt(), output, groups));
+            running.put(key, execution);
+            reporter.started(incarnation, key, new AttemptReport(a.job().name(), a.runId(), a.attempt(),
+                    AttemptReport.Phase.STARTED, started, null, false, 0, null, false));
+            execution.completion().thenAccept(result -> {
+                running.remove(key);
+                finish(a, started, result);
+            });
+        } catch (RuntimeException e) {
+            LOG.error("Launching {} failed", a.key(), e);
+            finish(a, clock.instant(), new ExecutionResult(false, -1, "could not start: " + e, false));
+        } finally {
+            launching.decrementAndGet();
+        }
+    }
+
+    private void finish(RunOrder.Attempt a, Instant started, ExecutionResult result) {
+        Instant finished = clock.instant();
+        journal.finished(new RunJournal.Record("finished", a.key(), null, null, null, null, null, started, finished,
+                result.success(), result.exitCode(), result.output(), finished));
+        reporter.finished(incarnation, a.key(), new AttemptReport(a.job().name(), a.runId(), a.attempt(),
+                AttemptReport.Phase.FINISHED, started, finished, result.success(), result.exitCode(), result.output(),
+                result.outputTruncated()));
+    }
+
+    /** Attempts running on this member now. */
+    public int runningCount() {
+        return running.size() + launching.get();
+    }
+
+    /**
+     * Stops taking orders and lets running attempts finish for up to {@code grace}; what still runs then is
+     * killed. Results are reported before this returns (bounded by {@code grace} as well).
+     */
+    public void drain(Duration grace) throws InterruptedException {
+        draining = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (runningCount() > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        if (runningCount() > 0) {
+            LOG.warn("{} attempt(s) still running after the shutdown grace; killing them", runningCount());
+            running.values().forEach(r -> r.kill("agent shutting down", settings.killGrace()));
+            long killDeadline = System.nanoTime() + settings.killGrace().plusSeconds(2).toNanos();
+            while (runningCount() > 0 && System.nanoTime() < killDeadline) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+        reporter.flush(Duration.ofSeconds(10));
+    }
+
+    public void prune() {
+        journal.prune(clock.instant());
+    }
+
+    @Override
+    public void close() {
+        spawnPool.shutdownNow();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.hibachi.api;
+
+import dev.hibachi.agent.Agent;
+import dev.hibachi.agent.FrontDoor;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.util.Map;
+
+/**
+ * Serves the HTTP API and the dashboard for an agent: a Micronaut context holding the agent as a bean,
+ * listening on {@code --http-addr}.
+ */
+public final class MicronautFrontDoor implements FrontDoor {
+    /** Requests larger than this are refused (400) before they are read whole. */
+    public static final int MAX_REQUEST_BYTES = 1 << 20;
+
+    @Override
+    public AutoCloseable open(Agent agent) {
+        Map<String, Object> properties = Map.of(
+                "micronaut.application.name", "hibachi",
+                "micronaut.server.host", agent.config().httpAddr().host(),
+                "micronaut.server.port", agent.config().httpAddr().port(),
+                "micronaut.server.max-request-size", MAX_REQUEST_BYTES,
+                "micronaut.server.thread-selection", "IO",
+                "micronaut.router.static-resources.ui.paths", "classpath:ui",
+                "micronaut.router.static-resources.ui.mapping", "/ui/**",
+                "micronaut.banner.enabled", false);
+        ApplicationContext context = ApplicationContext.builder()
+                .properties(properties)
+                .singletons(agent)
+                .deduceEnvironment(false)
+                .start();
+        EmbeddedServer server = context.getBean(EmbeddedServer.class);
+        server.start();
+        return () -> {
+            server.stop();
+            context.close();
+        };
+    }
+}
