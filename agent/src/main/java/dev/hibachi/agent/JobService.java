@@ -116,6 +116,10 @@ public final class JobService {
         return client.query(new Query.GetExecution(job, id), timeout);
     }
 
+    public Reply misses(String job, int limit) throws StoreUnavailableException {
+        return client.query(new Query.ListMisses(job, limit), timeout);
+    }
+
     public Reply openRuns() throws StoreUnavailableException {
         return client.query(new Query.ListOpenRuns(), timeout);
     }

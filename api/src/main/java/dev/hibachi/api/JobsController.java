@@ -84,15 +84,22 @@ public final class JobsController {
                                            @QueryValue("output_size_limit") @Nullable Integer outputSizeLimit)
             throws StoreUnavailableException {
         Reply reply = agent.jobs().executions(name, 0, outputSizeLimit == null ? -1 : outputSizeLimit);
-        HttpResponse<byte[]> response = Responses.of(reply, HttpStatus.OK);
         return reply.ok() ? Responses.of(reply, HttpStatus.OK)
-                .header("X-Total-Count", String.valueOf(reply.value().size())) : response;
+                .header("X-Total-Count", String.valueOf(reply.value().size())) : Responses.of(reply, HttpStatus.OK);
     }
 
     @Get("/{name}/executions/{id}")
     public HttpResponse<byte[]> execution(@PathVariable String name, @PathVariable String id)
             throws StoreUnavailableException {
         return Responses.of(agent.jobs().execution(name, id), HttpStatus.OK);
+    }
+
+    /** Hibachi's addition: the instants of a job that did not run, as ranges with the reason. */
+    @Get("/{name}/misses")
+    public HttpResponse<byte[]> misses(@PathVariable String name) throws StoreUnavailableException {
+        Reply reply = agent.jobs().misses(name, 0);
+        return reply.ok() ? Responses.of(reply, HttpStatus.OK)
+                .header("X-Total-Count", String.valueOf(reply.value().size())) : Responses.of(reply, HttpStatus.OK);
     }
 
     private static Job parseJob(String body) throws BadBody {
