@@ -31,6 +31,22 @@ public final class OutputTail {
         return marker(dropped) + new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The last {@code maxBytes} bytes of {@code text} (fewer at a character boundary), with no marker: what
+     * Dkron's {@code output_size_limit} returns, flagged by {@code output_truncated} instead.
+     */
+    public static String last(String text, int maxBytes) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxBytes) {
+            return text;
+        }
+        int start = bytes.length - Math.max(0, maxBytes);
+        while (start < bytes.length && (bytes[start] & 0xC0) == 0x80) {
+            start++;
+        }
+        return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
+    }
+
     /** Bytes an earlier cut already dropped, read back from its marker, so a second cut adds them up. */
     private static long droppedBefore(String text) {
         String prefix = "[hibachi: output truncated, ";

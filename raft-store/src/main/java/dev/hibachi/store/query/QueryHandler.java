@@ -61,8 +61,8 @@ public final class QueryHandler {
         if (output == null || outputLimit < 0) {
             return e.withOutput(output, null);
         }
-        String cut = OutputTail.cut(output, outputLimit);
-        return e.withOutput(cut, !cut.equals(output));
+        String cut = OutputTail.last(output, outputLimit);
+        return e.withOutput(cut, cut.length() != output.length());
     }
 
     private static int clamp(int limit) {
