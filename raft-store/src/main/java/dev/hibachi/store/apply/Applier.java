@@ -385,22 +385,30 @@ public final class Applier {
         return Reply.ok(Map.of("retries", verdicts));
     }
 
+    /**
+     * Carries out one pending retry. The record is consumed only when the retry is planned, or when there is
+     * nothing left for it to do (its run or job is gone, or its slot moved on); a plan without a target is
+     * refused and the record stays, for the leader to try again.
+     */
     private String planRetry(Entry e, Command.RetryPlan rp) {
         byte[] key = Keys.utf8(rp.pendingKey());
         byte[] pendingBytes = e.txn.get(Family.PENDING, key);
         if (pendingBytes == null) {
             return "no such pending retry";
         }
+        if (rp.target() == null) {
+            return "no target given";
+        }
         PendingRetry pending = Json.read(pendingBytes, PendingRetry.class);
         Run run = e.view.run(pending.job(), pending.runId()).orElse(null);
         Job job = e.view.job(pending.job()).orElse(null);
+        int idx = run == null ? -1 : run.slotOf(pending.node(), pending.attempt() - 1);
         e.txn.delete(Family.PENDING, key);
         e.events.add(new StoreEvent.PendingCompleted(rp.pendingKey()));
         if (run == null || job == null) {
             return "the run is gone";
         }
-        int idx = run.slotOf(pending.node(), pending.attempt() - 1);
-        if (idx < 0 || run.slots().get(idx).state() != Run.SlotState.RETRY_WAIT || rp.target() == null) {
+        if (idx < 0 || run.slots().get(idx).state() != Run.SlotState.RETRY_WAIT) {
             return "the slot is not waiting for a retry";
         }
         Run.Slot slot = new Run.Slot(rp.target(), pending.attempt(), Run.SlotState.PLANNED, pending.notBefore(), null);
@@ -537,24 +545,43 @@ public final class Applier {
             }
         }
         if (output != null) {
-            demoteOldOutput(e, ex.jobName(), s);
+            demoteOldOutputs(e, ex.jobName(), key, s);
         }
     }
 
-    /** Cuts the one output that just fell out of the newest {@code full_outputs_kept} to its tail. */
-    private void demoteOldOutput(Entry e, String job, ClusterSettings s) {
+    /**
+     * Keeps the output budget: only the newest {@code full_outputs_kept} outputs (by run) stay whole. The one
+     * that just fell out of them is cut to its tail, and so is the output just written when it belongs to an
+     * older run (a retry, or a long run that ended after newer ones).
+     */
+    private void demoteOldOutputs(Entry e, String job, byte[] written, ClusterSettings s) {
         byte[] prefix = Keys.jobPrefix(job);
         int[] seen = {0};
+        boolean[] writtenIsRecent = {false};
         e.txn.scanBackward(Family.OUTPUTS, prefix, Keys.prefixEnd(prefix), (k, v) -> {
             if (seen[0]++ < s.fullOutputsKept()) {
+                writtenIsRecent[0] |= java.util.Arrays.equals(k, written);
                 return true;
             }
-            if (v.length > s.tailBytes() + 100) {
-                String cut = OutputTail.cut(new String(v, StandardCharsets.UTF_8), s.tailBytes());
-                e.txn.put(Family.OUTPUTS, k, cut.getBytes(StandardCharsets.UTF_8));
-            }
+            cutToTail(e, k, v, s);
             return false;
         });
+        if (!writtenIsRecent[0]) {
+            byte[] v = e.txn.get(Family.OUTPUTS, written);
+            if (v != null) {
+                cutToTail(e, written, v, s);
+            }
+        }
+    }
+
+    private static void cutToTail(Entry e, byte[] key, byte[] value, ClusterSettings s) {
+        if (value.length > s.tailBytes()) {
+            String text = new String(value, StandardCharsets.UTF_8);
+            String cut = OutputTail.cut(text, s.tailBytes());
+            if (!cut.equals(text)) {
+                e.txn.put(Family.OUTPUTS, key, cut.getBytes(StandardCharsets.UTF_8));
+            }
+        }
     }
 
     private Reply completePending(Entry e, Command.CompletePending c) {

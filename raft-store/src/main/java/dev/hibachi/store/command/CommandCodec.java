@@ -46,7 +46,11 @@ public final class CommandCodec {
         System.arraycopy(bytes, 2, body, 0, body.length);
         try {
             byte[] json = (bytes[1] & DEFLATED) != 0 ? inflate(body) : body;
-            return Json.mapper().readValue(json, Command.class);
+            Command command = Json.mapper().readValue(json, Command.class);
+            if (command == null) {
+                throw new MalformedCommandException("empty command");
+            }
+            return command;
         } catch (IOException | DataFormatException | RuntimeException e) {
             throw new MalformedCommandException("undecodable command: " + e.getMessage());
         }

@@ -273,7 +273,9 @@ public final class JobStateMachine extends BaseStateMachine {
 
     @Override
     public long takeSnapshot() throws IOException {
-        lock.readLock().lock();
+        // The write lock: no entry may be applied between reading the applied index and the checkpoint,
+        // or the snapshot would hold an entry its name says it does not.
+        lock.writeLock().lock();
         try {
             TermIndex ti = getLastAppliedTermIndex();
             if (db == null || ti == null || ti.getIndex() <= 0) {
@@ -290,7 +292,7 @@ public final class JobStateMachine extends BaseStateMachine {
             LOG.info("Snapshot {} taken in {} ms", ti, (System.nanoTime() - start) / 1_000_000);
             return ti.getIndex();
         } finally {
-            lock.readLock().unlock();
+            lock.writeLock().unlock();
         }
     }
 
