@@ -1,0 +1,169 @@
+package dev.hibachi.store.command;
+
+import dev.hibachi.store.command.Command.AttemptReport;
+import dev.hibachi.store.command.CommandCodec.MalformedCommandException;
+import dev.hibachi.store.model.ClusterSettings;
+import dev.hibachi.store.model.Job;
+import dev.hibachi.store.model.MissedSpan;
+import dev.hibachi.store.model.Run;
+import dev.hibachi.store.model.Target;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static dev.hibachi.store.StoreTestSupport.job;
+import static dev.hibachi.store.StoreTestSupport.with;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CommandCodecTest {
+    static final Instant AT = Instant.parse("2024-03-01T12:00:00.123456789Z");
+    static final Target N1 = new Target("n1", "inc-1");
+
+    static Stream<Command> everyCommand() {
+        Job full = with(job("full-job", "0 */5 * * * *"), Map.of(
+                "timezone", "Europe/Berlin", "owner", "ops", "owner_email", "ops@example.com",
+                "tags", Map.of("role", "db:1"), "metadata", Map.of("team", "core"), "retries", 3,
+                "parent_job", "parent", "processors", Map.of("log", Map.of("forward", "true")),
+                "concurrency", "forbid", "ephemeral", true));
+        return Stream.of(
+                new Command.InitCluster(AT, new ClusterSettings("Europe/Berlin", 100, 10, 256_000, 4096)),
+                new Command.PutJob(AT, job("simple", "@every 10s")),
+                new Command.PutJob(AT, full),
+                new Command.DeleteJob(AT, "simple"),
+                new Command.ToggleJob(AT, "simple"),
+                new Command.PlanRuns(AT, List.of(
+                        new Command.PlannedRun("simple", 17, AT.plusSeconds(1), AT.plusSeconds(11),
+                                Run.Trigger.SCHEDULE, List.of(N1, new Target("n2", "inc-2")), null),
+                        new Command.PlannedRun("other", 3, AT.plusSeconds(1), null, Run.Trigger.MANUAL, List.of(),
+                                "no member matches")),
+                        List.of(new MissedSpan("simple", AT.minusSeconds(60), AT, 7, "misfire: skip", AT))),
+                new Command.PlanRetries(AT, List.of(new Command.RetryPlan("retry/simple/42/n1/2", "simple", 42L,
+                        "n1", 2, N1))),
+                new Command.ReportAttempts(AT, "n1", "inc-1", List.of(
+                        new AttemptReport("simple", 42L, 1, AttemptReport.Phase.STARTED, AT, null, false, 0, null,
+                                false),
+                        new AttemptReport("simple", 42L, 1, AttemptReport.Phase.FINISHED, AT, AT.plusMillis(5), true,
+                                0, "héllo ✓\n", true))),
+                new Command.LoseAttempts(AT, List.of(new Command.AttemptRef("simple", 42L, 1, "n1")), "left"),
+                new Command.CompletePending(AT, List.of("notify/simple/1")),
+                new Command.DeleteExecutions(AT, "simple"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyCommand")
+    void everyCommandRoundTrips(Command command) throws MalformedCommandException {
+        byte[] bytes = CommandCodec.encode(command);
+
+        assertThat(bytes[0]).isEqualTo((byte) CommandCodec.VERSION);
+        assertThat(CommandCodec.decode(bytes)).isEqualTo(command);
+    }
+
+    @Test
+    void theSamplesCoverEveryCommandType() {
+        Set<Class<?>> covered = everyCommand().map(Object::getClass).collect(Collectors.toSet());
+        assertThat(covered).containsExactlyInAnyOrder(Command.class.getPermittedSubclasses());
+    }
+
+    @Test
+    void smallCommandsAreStoredAsPlainJson() {
+        byte[] bytes = CommandCodec.encode(new Command.DeleteJob(AT, "simple"));
+
+        assertThat(bytes[1]).isZero();
+        assertThat(new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_8))
+                .contains("\"type\":\"DeleteJob\"").contains("\"simple\"");
+    }
+
+    @Test
+    void largeReportsAreDeflatedAndRoundTrip() throws MalformedCommandException {
+        String output = "building target 42... ok\n".repeat(4_000); // 100 KB of a typical, repetitive log
+        Command report = new Command.ReportAttempts(AT, "n1", "inc-1", List.of(new AttemptReport("simple", 42L, 1,
+                AttemptReport.Phase.FINISHED, AT, AT.plusSeconds(3), true, 0, output, false)));
+
+        byte[] bytes = CommandCodec.encode(report);
+
+        assertThat(bytes[1]).isEqualTo((byte) 1);
+        assertThat(bytes.length).isLessThan(output.length() / 10);
+        assertThat(CommandCodec.decode(bytes)).isEqualTo(report);
+    }
+
+    @Test
+    void incompressibleLargeOutputRoundTrips() throws MalformedCommandException {
+        Random rnd = new Random(7);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 50_000; i++) {
+            sb.appendCodePoint(0x20 + rnd.nextInt(0x3000));
+        }
+        Command report = new Command.ReportAttempts(AT, "n1", "inc-1", List.of(new AttemptReport("simple", 42L, 1,
+                AttemptReport.Phase.FINISHED, AT, AT.plusSeconds(3), false, 2, sb.toString(), true)));
+
+        byte[] bytes = CommandCodec.encode(report);
+
+        assertThat(bytes[1]).isEqualTo((byte) 1);
+        assertThat(CommandCodec.decode(bytes)).isEqualTo(report);
+    }
+
+    static Stream<byte[]> garbage() {
+        byte[] valid = CommandCodec.encode(new Command.DeleteJob(AT, "simple"));
+        byte[] validDeflated = CommandCodec.encode(new Command.CompletePending(AT, List.of("x".repeat(2000))));
+        byte[] newer = valid.clone();
+        newer[0] = (byte) (CommandCodec.VERSION + 1);
+        byte[] zero = valid.clone();
+        zero[0] = 0;
+        byte[] negative = valid.clone();
+        negative[0] = (byte) 0x80;
+        byte[] flagged = valid.clone();
+        flagged[1] = 1;
+        byte[] truncatedDeflate = Arrays.copyOf(validDeflated, validDeflated.length / 2);
+        byte[] random = new byte[300];
+        new Random(3).nextBytes(random);
+        random[0] = 1;
+        random[1] = 0;
+        return Stream.of(new byte[0], new byte[]{1}, newer, zero, negative, flagged, truncatedDeflate, random,
+                json("{\"type\":\"Nope\",\"at\":\"2024-03-01T12:00:00Z\"}"),
+                json("{\"at\":\"2024-03-01T12:00:00Z\",\"name\":\"x\"}"),
+                json("{\"type\":\"DeleteJob\",\"at\":\"2024-03-01T12:00:00Z\",\"name\":\"x\",\"typo\":1}"),
+                json("{\"type\":\"DeleteJob\",\"at\":\"yesterday\",\"name\":\"x\"}"),
+                json("[1,2,3]"), json(""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("garbage")
+    void garbageIsAMalformedCommand(byte[] bytes) {
+        assertThatThrownBy(() -> CommandCodec.decode(bytes))
+                .isInstanceOf(MalformedCommandException.class);
+    }
+
+    @Test
+    void anUnknownVersionSaysSo() {
+        byte[] bytes = CommandCodec.encode(new Command.DeleteJob(AT, "simple"));
+        bytes[0] = 9;
+
+        assertThatThrownBy(() -> CommandCodec.decode(bytes))
+                .isInstanceOf(MalformedCommandException.class)
+                .hasMessageContaining("version 9");
+    }
+
+    @Test
+    void theJsonLiteralNullIsAMalformedCommand() {
+        assertThatThrownBy(() -> CommandCodec.decode(json("null"))).isInstanceOf(MalformedCommandException.class);
+    }
+
+    private static byte[] json(String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[body.length + 2];
+        out[0] = (byte) CommandCodec.VERSION;
+        System.arraycopy(body, 0, out, 2, body.length);
+        return out;
+    }
+}
