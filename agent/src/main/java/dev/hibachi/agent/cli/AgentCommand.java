@@ -5,7 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.hibachi.agent.Agent;
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
-import dev.hibachi.agent.exec.GoDuration;
+import dev.hibachi.store.schedule.GoDuration;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

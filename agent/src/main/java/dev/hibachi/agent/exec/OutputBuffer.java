@@ -1,5 +1,7 @@
 package dev.hibachi.agent.exec;
 
+import dev.hibachi.store.model.OutputTail;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -133,7 +135,7 @@ public final class OutputBuffer {
         String body = new String(data, skip, data.length - skip, StandardCharsets.UTF_8);
         long dropped = written - (data.length - skip);
         if (dropped > 0) {
-            return "[hibachi: output truncated, " + dropped + " earlier bytes dropped]\n" + body;
+            return OutputTail.marker(dropped) + body;
         }
         return body;
     }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * kills the processes anyway.
  *
  * <p><b>The reaper.</b> {@link #startReaper()} starts {@code /bin/sh} running the
- * {@code reaper.sh} resource, in its own session (via {@code setsid} when available, so neither
+ * {@code reaper.sh} resource (copied to {@code dir/.reaper.sh}; it logs to {@code dir/.reaper.log}),
+ * in its own session (via {@code setsid} when available, so neither
  * a job kill nor a terminal's Ctrl-C reaches it), with its stdin a pipe from this JVM. When the JVM
  * dies for any reason the kernel closes the pipe; the reaper then sends TERM to every group still
  * registered in {@code dir}, KILL after {@value #REAPER_GRACE_SECONDS} s, and exits.
@@ -52,6 +53,7 @@ public final class ProcessGroups implements AutoCloseable {
     public static final int REAPER_GRACE_SECONDS = 2;
 
     private static final String REAPER_LOG = ".reaper.log";
+    private static final String REAPER_SCRIPT = ".reaper.sh";
 
     private final Path dir;
     private final Set<Long> registered = ConcurrentHashMap.newKeySet();
@@ -101,9 +103,18 @@ public final class ProcessGroups implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read reaper.sh", e);
             }
+            // Run from a file rather than with -c, so that ps shows a readable command line.
+            Path scriptFile = dir.resolve(REAPER_SCRIPT);
+            try {
+                Path tmp = dir.resolve(REAPER_SCRIPT + ".tmp");
+                Files.writeString(tmp, script);
+                Files.move(tmp, scriptFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + scriptFile, e);
+            }
             List<String> cmd = new ArrayList<>();
             Procs.setsid().ifPresent(cmd::add);
-            cmd.addAll(List.of("/bin/sh", "-c", script, "hibachi-reaper", dir.toString(),
+            cmd.addAll(List.of("/bin/sh", scriptFile.toString(), dir.toString(),
                     Integer.toString(REAPER_GRACE_SECONDS)));
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(dir.toFile())
@@ -200,6 +211,7 @@ public final class ProcessGroups implements AutoCloseable {
      * @return the groups that were alive and were killed
      */
     public Set<Long> killLeftovers(Duration grace) {
+        logPreviousReaper();
         Map<Long, Procs.Stat> procs = Procs.scan();
         Set<Long> liveGroups = Procs.liveGroups();
         Set<Long> victims = new TreeSet<>();
@@ -300,6 +312,22 @@ public final class ProcessGroups implements AutoCloseable {
             if (!registered.isEmpty()) {
                 log.info("closing with process group(s) {} still registered; they keep running", registered);
             }
+        }
+    }
+
+    /** What the previous agent's reaper did, if it had to act (its log is truncated when a reaper starts). */
+    private void logPreviousReaper() {
+        Path reaperLog = dir.resolve(REAPER_LOG);
+        try {
+            if (Files.isRegularFile(reaperLog) && Files.size(reaperLog) > 0) {
+                byte[] head;
+                try (InputStream in = Files.newInputStream(reaperLog)) {
+                    head = in.readNBytes(4096);
+                }
+                log.warn("the previous agent's reaper acted:\n{}", new String(head, StandardCharsets.UTF_8).trim());
+            }
+        } catch (IOException e) {
+            log.debug("cannot read {}: {}", reaperLog, e.toString());
         }
     }
 

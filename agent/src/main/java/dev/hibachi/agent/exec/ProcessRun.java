@@ -69,8 +69,8 @@ final class ProcessRun implements RunningExecution {
 
     /** Starts reading, registers the group, arms the timeout. {@code timeoutText} is shown as given. */
     void begin(Duration timeout, String timeoutText) {
-        // Registered before anything else so it runs ahead of the JDK's own exit handling of the
-        // stdout pipe, which can block while our reader is inside read().
+        // Registered first: with the JDK's pipe (fallback), the JDK's own exit handler for that pipe
+        // can block while our reader is inside read(), and dependents run newest first.
         CompletableFuture<Process> exit = process.onExit();
         if (groups != null && pgid.isPresent()) {
             groups.register(pgid.getAsLong());

@@ -1,5 +1,7 @@
 package dev.hibachi.agent.exec;
 
+import dev.hibachi.store.schedule.GoDuration;
+
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -35,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Other keys are ignored. The process also gets {@code ENV_JOB_NAME}, {@code HIBACHI_RUN_ID} and
  * {@code HIBACHI_ATTEMPT}, and stdin from {@code /dev/null}.
+ *
+ * <p>stdout and stderr are combined into the request's {@link OutputBuffer}, carried by a named pipe
+ * (see {@link Fifos}; the JDK's pipe when FIFOs cannot be made). The run completes when the process
+ * has exited and its output has ended: a background child that keeps the output open keeps the run
+ * open (as in Dkron) until it ends or the timeout kills the group.
  *
  * <p>Each run is started through {@code setsid}, so it leads its own process group and session
  * ({@code pgid == pid}) and a timeout or kill reaches its grandchildren too. Without {@code setsid}
@@ -156,6 +163,15 @@ public final class ShellExecutor implements Executor {
     public RunningExecution start(ExecutionRequest request) {
         OutputBuffer out = request.output() != null ? request.output() : new OutputBuffer();
         String label = "job " + request.jobName() + " run " + request.runId() + "#" + request.attempt();
+        try {
+            return start(request, out, label);
+        } catch (RuntimeException e) {
+            log.error("{}: cannot start", label, e);
+            return ProcessRun.failedToStart(out, "cannot run job: " + e);
+        }
+    }
+
+    private RunningExecution start(ExecutionRequest request, OutputBuffer out, String label) {
         Spec spec;
         try {
             spec = parse(request.config());
@@ -189,6 +205,7 @@ public final class ShellExecutor implements Executor {
         boolean ownGroup = Procs.setsid().isPresent();
         if (ownGroup) {
             cmd.add(Procs.setsid().get());
+            cmd.add("--");
         } else if (NO_SETSID_LOGGED.compareAndSet(false, true)) {
             log.warn("setsid not found (/usr/bin/setsid, /bin/setsid): jobs run in the agent's process "
                     + "group, and a kill or timeout reaches only processes the JVM sees as descendants");

@@ -1,6 +1,6 @@
 # Hibachi reaper: kills the agent's process groups when the agent dies.
 #
-# Started by ProcessGroups.startReaper() as: sh -c "<this script>" hibachi-reaper DIR GRACE_SECONDS
+# Started by ProcessGroups.startReaper() as: sh DIR/.reaper.sh DIR GRACE_SECONDS
 # Its stdin is a pipe from the agent's JVM. The JVM writes nothing to it until a clean shutdown,
 # when it writes "stop": the reaper then exits without killing anything. When the JVM dies any
 # other way (kill -9 included), the kernel closes the pipe and `read` sees end of file: the reaper

@@ -11,7 +11,7 @@ import java.util.Map;
  * ({@code ns us µs μs ms s m h}), e.g. {@code 1h30m10s}, {@code 1.5h}, {@code 500ms}; or a bare {@code 0}.
  * Like Go, values beyond about 292 years (int64 nanoseconds) are rejected.
  */
-final class GoDuration {
+public final class GoDuration {
 
     private static final Map<String, Long> NANOS_PER_UNIT = Map.of(
             "ns", 1L,
@@ -27,7 +27,7 @@ final class GoDuration {
     private GoDuration() {
     }
 
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String s = text;
         boolean negative = false;
         if (!s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
