@@ -127,12 +127,12 @@ public final class Agent implements AutoCloseable {
         scheduler.rebuildIndex();
 
         processGroups = new ProcessGroups(config.dataDir().resolve("process-groups"));
-        processGroups.startReaper();
         journal = new RunJournal(config.dataDir().resolve("journal"), Duration.ofMinutes(10));
         reporter = new Reporter(client, config.nodeName(), journal, clock, Duration.ofMillis(50));
         runner = new Runner(config.nodeName(), incarnation, journal, ExecutorRegistry.builtIn(), processGroups,
                 reporter, transport, client, clock, observer, Runner.Settings.defaults());
-        runner.recover();
+        runner.recover(); // kills what a previous agent left running, before our own reaper starts
+        processGroups.startReaper();
         timer.scheduleWithFixedDelay(runner::prune, 1, 1, TimeUnit.MINUTES);
 
         jobs = new JobService(client, ExecutorRegistry.builtIn(), membership, selector, clock, Duration.ofSeconds(10));
@@ -191,8 +191,9 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Stops: no new runs are taken; running ones may finish for up to the shutdown grace, and their results
-     * are reported; then the API, the leader's work and the store stop.
+     * Stops gracefully: the API closes; no new run is planned; runs already planned are still delivered;
+     * running ones may finish for up to the shutdown grace and their results are reported; then the leader's
+     * work and the store stop.
      */
     @Override
     public synchronized void close() {
@@ -201,15 +202,20 @@ public final class Agent implements AutoCloseable {
         }
         closed = true;
         LOG.info("Agent {} stopping", config.nodeName());
-        if (runner != null) {
-            try {
-                runner.drain(config.shutdownGrace());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         for (AutoCloseable door : frontDoors) {
             closeQuietly(door);
+        }
+        try {
+            if (leaderRole != null) {
+                leaderRole.quiesce();
+                dispatcher.awaitDelivered(clock.instant().plus(Scheduler.Settings.defaults().planAhead())
+                        .plusMillis(500));
+            }
+            if (runner != null) {
+                runner.drain(config.shutdownGrace());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         closeQuietly(leaderRole);
         closeQuietly(scheduler);

@@ -157,6 +157,8 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
         try {
             outstanding.remove(key);
             acknowledged.remove(key);
+            waiting.values().forEach(list -> list.removeIf(p -> p.attempt().key().equals(key)));
+            waiting.values().removeIf(List::isEmpty);
         } finally {
             lock.unlock();
         }
@@ -229,6 +231,26 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
                     lock.unlock();
                 }
             }
+        }
+    }
+
+    /**
+     * Waits until every attempt due before {@code deadline} has been sent and acknowledged (or closed), or
+     * the deadline passes: at shutdown, what was already planned reaches its member instead of being lost.
+     */
+    public boolean awaitDelivered(Instant deadline) throws InterruptedException {
+        lock.lock();
+        try {
+            while (active && (!outstanding.isEmpty() || !waiting.headMap(deadline, true).isEmpty())) {
+                long left = Duration.between(clock.instant(), deadline).toNanos();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(Math.min(left, 50_000_000L));
+            }
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -37,7 +37,7 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
 
     @Override
     public void leaderReady(long term) {
-        transitions.execute(() -> {
+        submit(() -> {
             LOG.info("Leading in term {}: resuming open work, then scheduling", term);
             leading = true;
             dispatcher.start(term);
@@ -49,7 +49,7 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
 
     @Override
     public void leadershipLost() {
-        transitions.execute(() -> {
+        submit(() -> {
             if (!leading) {
                 return;
             }
@@ -62,8 +62,25 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
         });
     }
 
+    /**
+     * Stops deciding new work (scheduling and retries) but keeps delivering what is decided: the first step
+     * of a graceful stop.
+     */
+    public void quiesce() {
+        scheduler.stop();
+        outbox.stop();
+    }
+
     public boolean leading() {
         return leading;
+    }
+
+    private void submit(Runnable transition) {
+        try {
+            transitions.execute(transition);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closed: Ratis reports the end of leadership while it shuts down; there is nothing left to stop.
+        }
     }
 
     @Override

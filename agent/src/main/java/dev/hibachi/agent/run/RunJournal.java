@@ -73,19 +73,40 @@ public final class RunJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the journal. A crash can leave a torn last line (possibly cut inside a UTF-8 character): it is
+     * cut off the file, so the next record starts on a line of its own.
+     */
     private void load() throws IOException {
         if (!Files.exists(file)) {
             return;
         }
-        int bad = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
+        byte[] bytes = Files.readAllBytes(file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        if (end < bytes.length) {
+            LOG.warn("Run journal {}: dropping a torn last line of {} bytes", file, bytes.length - end);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(end);
+                ch.force(true);
             }
-            try {
-                apply(Json.mapper().readValue(line, Record.class));
-            } catch (IOException | RuntimeException e) {
-                bad++; // a torn last line after a crash
+        }
+        int bad = 0;
+        int start = 0;
+        for (int i = 0; i < end; i++) {
+            if (bytes[i] == '\n') {
+                String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+                start = i + 1;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    apply(Json.mapper().readValue(line, Record.class));
+                } catch (IOException | RuntimeException e) {
+                    bad++;
+                }
             }
         }
         if (bad > 0) {
@@ -123,7 +144,7 @@ public final class RunJournal implements AutoCloseable {
         }
         StringBuilder sb = new StringBuilder();
         for (Record r : records) {
-            sb.append(Json.mapper().valueToTree(r).toString()).append('\n');
+            sb.append(line(r));
             apply(r);
         }
         write(sb.toString(), true);
@@ -132,16 +153,16 @@ public final class RunJournal implements AutoCloseable {
     /** Journals a result before it is reported (no fsync: it guards against an agent crash, not a host crash). */
     public synchronized void finished(Record r) {
         apply(r);
-        write(Json.mapper().valueToTree(r).toString() + "\n", false);
+        write(line(r), false);
     }
 
     public synchronized void reported(String key, Instant at) {
         if (!attempts.containsKey(key)) {
             return;
         }
-        apply(new Record("reported", key, null, null, null, null, null, null, null, null, null, null, at));
-        write("{\"op\":\"reported\",\"key\":" + Json.mapper().valueToTree(key) + ",\"at\":\"" + at + "\"}\n",
-                false);
+        Record r = reportedRecord(key, at);
+        apply(r);
+        write(line(r), false);
     }
 
     /** Attempts that were started and whose result is not reported: what a restart must settle. */
@@ -163,7 +184,7 @@ public final class RunJournal implements AutoCloseable {
             if (channel.size() > COMPACT_ABOVE_BYTES) {
                 compact();
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("Run journal compaction failed; it is retried later", e);
         }
     }
@@ -172,13 +193,12 @@ public final class RunJournal implements AutoCloseable {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         StringBuilder sb = new StringBuilder();
         for (Attempt a : attempts.values()) {
-            sb.append(Json.mapper().valueToTree(a.started()).toString()).append('\n');
+            sb.append(line(a.started()));
             if (a.finished() != null) {
-                sb.append(Json.mapper().valueToTree(a.finished()).toString()).append('\n');
+                sb.append(line(a.finished()));
             }
             if (a.reportedAt() != null) {
-                sb.append("{\"op\":\"reported\",\"key\":").append(Json.mapper().valueToTree(a.started().key()))
-                        .append(",\"at\":\"").append(a.reportedAt()).append("\"}\n");
+                sb.append(line(reportedRecord(a.started().key(), a.reportedAt())));
             }
         }
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -189,6 +209,14 @@ public final class RunJournal implements AutoCloseable {
         channel.close();
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    private static Record reportedRecord(String key, Instant at) {
+        return new Record("reported", key, null, null, null, null, null, null, null, null, null, null, at);
+    }
+
+    private static String line(Record r) {
+        return new String(Json.write(r), StandardCharsets.UTF_8) + "\n";
     }
 
     private void write(String text, boolean sync) {

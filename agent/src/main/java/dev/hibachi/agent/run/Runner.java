@@ -169,19 +169,22 @@ public final class Runner implements AutoCloseable {
                 String verdict = verdictOf(reply, error, i);
                 if (verdict.equals("accepted")) {
                     granted.add(late.get(i));
-                } else {
+                } else if (verdict != null) {
                     acks.add(new RunAck.Entry(late.get(i).key(), RunAck.State.REFUSED, "claim " + verdict));
                 }
+                // No verdict (the store was not reached): no answer, so the leader re-sends and we claim again.
             }
             accept(leader, granted, acks);
         });
     }
 
+    /** The store's verdict on claim {@code i}, or null if the claim did not reach a decision. */
     private static String verdictOf(Reply reply, Throwable error, int i) {
         if (error != null || reply == null || !reply.ok()) {
-            return "not committed";
+            return null;
         }
-        return reply.value().path("verdicts").path(i).path("verdict").asText("not committed");
+        var verdict = reply.value().path("verdicts").path(i).path("verdict");
+        return verdict.isTextual() ? verdict.asText() : null;
     }
 
     private void launch(RunOrder.Attempt a) {

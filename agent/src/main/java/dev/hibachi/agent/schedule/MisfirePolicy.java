@@ -9,7 +9,7 @@ import java.util.List;
  * follow the policy. Whatever does not run is recorded as one missed span, never silently dropped.
  */
 public enum MisfirePolicy {
-    /** Runs the newest of the old instants (when no younger instant runs anyway); the default. */
+    /** Runs the newest of the old instants; the default. */
     RUN_ONCE,
     /** Runs none of the old instants. */
     SKIP,
@@ -18,13 +18,13 @@ public enum MisfirePolicy {
 
     public static final int RUN_ALL_CAP = 100;
 
-    /** The old instants (oldest first) that still run under this policy, given whether younger ones run. */
-    public List<Instant> toRun(List<Instant> old, boolean youngerRun) {
+    /** The old instants (oldest first; the newest {@link #RUN_ALL_CAP} at most) that run under this policy. */
+    public List<Instant> toRun(List<Instant> old) {
         if (old.isEmpty()) {
             return List.of();
         }
         return switch (this) {
-            case RUN_ONCE -> youngerRun ? List.of() : List.of(old.get(old.size() - 1));
+            case RUN_ONCE -> List.of(old.get(old.size() - 1));
             case SKIP -> List.of();
             case RUN_ALL -> old.subList(Math.max(0, old.size() - RUN_ALL_CAP), old.size());
         };

@@ -245,13 +245,20 @@ public final class Scheduler implements AutoCloseable {
     record Instants(List<Instant> run, MissedSpan missed) {
     }
 
+    /**
+     * Splits a job's instants from {@code first} up to {@code horizon} into those that run and the span that
+     * does not. Old instants (before {@code now - grace}) are counted one by one up to
+     * {@link #MAX_MISSED_COUNTED}; past that (a fast job down for days) the count becomes a lower bound and
+     * the walk jumps to a window just before the grace boundary that still holds the newest old instants,
+     * so the policy sees exactly those. The span always reaches the newest old instant that does not run.
+     */
     Instants instantsToPlan(String job, Instant first, Schedule schedule, Instant anchor, Instant now,
                             Instant horizon, MisfirePolicy policy) {
         Instant graceStart = now.minus(settings.misfireGrace());
         Deque<Instant> old = new ArrayDeque<>();
         long oldCount = 0;
+        boolean countIsLowerBound = false;
         Instant oldFirst = null;
-        Instant oldLast = null;
         Instant dropped = null; // the newest old instant that fell out of the kept window
         List<Instant> young = new ArrayList<>();
         Instant at = first;
@@ -260,46 +267,73 @@ public final class Scheduler implements AutoCloseable {
                 if (oldFirst == null) {
                     oldFirst = at;
                 }
-                oldLast = at;
                 oldCount++;
                 old.addLast(at);
                 if (old.size() > MisfirePolicy.RUN_ALL_CAP) {
                     dropped = old.removeFirst();
                 }
-                if (oldCount >= MAX_MISSED_COUNTED) {
-                    at = schedule.next(graceStart.minusMillis(1), anchor).orElse(null);
-                    continue;
+                if (oldCount == MAX_MISSED_COUNTED) {
+                    Instant windowStart = windowBefore(schedule, anchor, at, graceStart);
+                    if (windowStart.isAfter(at)) {
+                        countIsLowerBound = true;
+                        old.clear();
+                        dropped = null;
+                        at = schedule.next(windowStart.minusNanos(1), anchor).orElse(null);
+                        continue;
+                    }
                 }
             } else {
                 young.add(at);
             }
             at = schedule.next(at, anchor).orElse(null);
         }
-        List<Instant> oldRun = policy.toRun(new ArrayList<>(old), !young.isEmpty());
+        List<Instant> oldRun = policy.toRun(new ArrayList<>(old));
         List<Instant> run = new ArrayList<>(oldRun);
         run.addAll(young);
         MissedSpan missed = null;
         long notRun = oldCount - oldRun.size();
-        if (notRun > 0) {
-            Instant missedTo = oldRun.isEmpty() ? oldLast : previousOf(old, oldRun.get(0), dropped);
-            String reason = "not planned in time (no leader or agent down); older than the misfire grace of "
+        if (notRun > 0 || (countIsLowerBound && oldRun.size() < old.size() + 1)) {
+            Instant missedTo = oldRun.isEmpty() ? old.peekLast() : before(old, oldRun.get(0), dropped);
+            String reason = "not planned in time (no leader, or the agent was down); older than the misfire grace of "
                     + settings.misfireGrace().toSeconds() + " s; misfire policy " + policy.name().toLowerCase()
-                    + (oldCount >= MAX_MISSED_COUNTED ? "; count is a lower bound" : "");
-            missed = new MissedSpan(job, oldFirst, missedTo, notRun, reason, now);
+                    + (countIsLowerBound ? "; the count is a lower bound" : "");
+            missed = new MissedSpan(job, oldFirst, missedTo, Math.max(notRun, 1), reason, now);
         }
         return new Instants(run, missed);
     }
 
-    /** The old instant just before {@code firstRun}: the end of the span that does not run. */
-    private static Instant previousOf(Deque<Instant> old, Instant firstRun, Instant dropped) {
+    /**
+     * The start of a window ending at {@code end} that holds at least {@link MisfirePolicy#RUN_ALL_CAP}
+     * instants after {@code from}, found by doubling (cheap however long the outage was).
+     */
+    private static Instant windowBefore(Schedule schedule, Instant anchor, Instant from, Instant end) {
+        for (Duration w = Duration.ofSeconds(1); ; w = w.multipliedBy(2)) {
+            Instant start = end.minus(w);
+            if (!start.isAfter(from)) {
+                return from;
+            }
+            int n = 0;
+            for (Instant t = schedule.next(start.minusNanos(1), anchor).orElse(null);
+                 t != null && t.isBefore(end) && n <= MisfirePolicy.RUN_ALL_CAP; t = schedule.next(t, anchor).orElse(null)) {
+                n++;
+            }
+            if (n > MisfirePolicy.RUN_ALL_CAP) {
+                return start;
+            }
+        }
+    }
+
+    /** The end of the span that does not run: the old instant just before the first that runs. */
+    private static Instant before(Deque<Instant> old, Instant firstRun, Instant dropped) {
         Instant prev = dropped;
         for (Instant i : old) {
             if (i.equals(firstRun)) {
-                return prev;
+                break;
             }
             prev = i;
         }
-        return prev;
+        // Unknown when the walk jumped past it: the span then ends just before the first run instant.
+        return prev != null ? prev : firstRun.minusNanos(1);
     }
 
     /** The misfire policy of a job: the seam where the job's own {@code misfire} field plugs in. */
