@@ -1,6 +1,7 @@
 package dev.hibachi.api;
 
 import dev.hibachi.store.raft.StoreUnavailableException;
+import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -26,6 +27,7 @@ final class ErrorHandlers {
     }
 
     @Singleton
+    @Replaces(io.micronaut.http.server.exceptions.ContentLengthExceededHandler.class)
     static final class TooLarge implements ExceptionHandler<ContentLengthExceededException, HttpResponse<byte[]>> {
         @Override
         public HttpResponse<byte[]> handle(HttpRequest request, ContentLengthExceededException e) {

@@ -110,8 +110,9 @@ public final class JobsController {
         try {
             tree = Json.mapper().readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadBody("invalid JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr(), null);
+            var where = e.getLocation();
+            throw new BadBody("invalid JSON: " + e.getOriginalMessage() + (where == null ? ""
+                    : " at line " + where.getLineNr() + ", column " + where.getColumnNr()), null);
         }
         if (tree == null || !tree.isObject()) {
             throw new BadBody("expected a JSON object (a job)", null);

@@ -22,7 +22,8 @@ public record Execution(
         String id,
         @JsonProperty("job_name") String jobName,
         @JsonProperty("started_at") Instant startedAt,
-        @JsonProperty("finished_at") @JsonSerialize(using = ZeroTimeSerializer.class)
+        @JsonProperty("finished_at") @JsonInclude(JsonInclude.Include.ALWAYS)
+        @JsonSerialize(using = ZeroTimeSerializer.class, nullsUsing = ZeroTimeSerializer.class)
         @JsonDeserialize(using = ZeroTimeDeserializer.class) Instant finishedAt,
         boolean success,
         String output,

@@ -46,7 +46,8 @@ public record Job(
         String executor,
         @JsonProperty("executor_config") Map<String, String> executorConfig,
         String status,
-        @JsonSerialize(using = ZeroTimeSerializer.class) @JsonDeserialize(using = ZeroTimeDeserializer.class) Instant next,
+        @JsonSerialize(using = ZeroTimeSerializer.class, nullsUsing = ZeroTimeSerializer.class)
+        @JsonDeserialize(using = ZeroTimeDeserializer.class) Instant next,
         boolean ephemeral,
         @JsonProperty("starts_at") @JsonDeserialize(using = ZeroTimeDeserializer.class) Instant startsAt,
         @JsonProperty("expires_at") @JsonDeserialize(using = ZeroTimeDeserializer.class) Instant expiresAt) {

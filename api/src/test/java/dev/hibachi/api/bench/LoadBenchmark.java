@@ -1,0 +1,369 @@
+package dev.hibachi.api.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hibachi.agent.dispatch.DispatchObserver;
+import dev.hibachi.agent.dispatch.RunOrder;
+import dev.hibachi.api.ledger.RunLedger;
+
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Issue 2, "Speed": 500 jobs each second with command {@code true}, on one node, for
+ * {@code bench.seconds} (default 60) per scenario. First the spawn ceiling of this machine: 8 threads
+ * spawning {@code /bin/sh -c true} and waiting for it, for {@code bench.load.ceilingSeconds} (10).
+ *
+ * <ul>
+ *   <li><b>herd</b>: 500 jobs {@code * * * * * *}, all due at the same instant. Per instant, the drain time
+ *       (instant → the last {@code spawning} call of that instant) must stay ≤ 1.2 × 500 ÷ ceiling; the
+ *       dispatch lateness (instant → {@code spawning}) of every attempt is reported too.</li>
+ *   <li><b>spread</b>: 500 jobs {@code @every 1s} created at staggered times across one second, so their
+ *       phases spread. Dispatch lateness (instant → {@code spawning} call) p99 ≤ 20 ms, and start lateness
+ *       (instant → the execution's {@code started_at} as the API shows it) p99 ≤ 50 ms.</li>
+ *   <li>both: no lost or duplicated instant ({@link RunLedger} over the window) and Raft ≤ 50 entries/s.</li>
+ * </ul>
+ * Each scenario runs on a fresh agent (fresh data dir), in this JVM, with a {@link DispatchObserver} that
+ * records when each attempt was dispatched and spawned.
+ */
+public final class LoadBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LoadBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        Bench.main("LoadBenchmark", LoadBenchmark::run);
+    }
+
+    static void run() throws Exception {
+        int seconds = Bench.intProperty("bench.seconds", 60);
+        int jobs = Bench.intProperty("bench.load.jobs", 500);
+        int ceilingSeconds = Bench.intProperty("bench.load.ceilingSeconds", 10);
+        String scenarios = Bench.property("bench.load.scenarios", "herd,spread");
+        Bench.note(jobs + " jobs, " + seconds + " s per scenario (-Dbench.seconds), scenarios " + scenarios);
+
+        double ceiling = spawnCeiling(8, Duration.ofSeconds(ceilingSeconds));
+        Bench.figure("spawn ceiling (8 threads, /bin/sh -c true, wait for exit, " + ceilingSeconds + " s)", ceiling,
+                "spawns/s");
+        Bench.figure("target (about 60 % of the ceiling)", 0.6 * ceiling, "runs/s");
+        Bench.note(jobs + " runs/s is " + Bench.fmt(100.0 * jobs / ceiling) + " % of the ceiling"
+                + (jobs > 0.6 * ceiling ? ": above the 60 % target, so this machine is not expected to keep up" : ""));
+
+        for (String s : scenarios.split(",")) {
+            switch (s.trim()) {
+                case "herd" -> herd(jobs, seconds, ceiling);
+                case "spread" -> spread(jobs, seconds);
+                case "" -> { }
+                default -> throw new IllegalArgumentException("unknown scenario " + s + " (herd, spread)");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ ceiling
+
+    /** Spawns per second that {@code threads} threads reach, each spawning {@code /bin/sh -c true} and waiting. */
+    static double spawnCeiling(int threads, Duration length) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicLong spawned = new AtomicLong();
+        long start = System.nanoTime();
+        long deadline = start + length.toNanos();
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            done.add(pool.submit(() -> {
+                ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "true")
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD);
+                while (System.nanoTime() < deadline) {
+                    pb.start().waitFor();
+                    spawned.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        return spawned.get() / elapsed;
+    }
+
+    // ---------------------------------------------------------------------------------------------- scenarios
+
+    static void herd(int jobs, int seconds, double ceiling) throws Exception {
+        String label = "herd";
+        System.out.println();
+        Bench.note("scenario herd: " + jobs + " jobs \"* * * * * *\" (all due at the same instant), load average "
+                + Bench.loadAverage());
+        Window w = runScenario(label, jobs, seconds, (agent, names) -> {
+            for (String name : names) {
+                Bench.createJob(agent.base(), Bench.shellJob(name, "* * * * * *", "true"));
+            }
+        });
+        // Per instant: instant -> last spawning call of that instant.
+        Map<Instant, long[]> perInstant = new TreeMap<>();
+        for (Recorder.Event e : w.spawns) {
+            long[] v = perInstant.computeIfAbsent(e.scheduledAt(), k -> new long[]{Long.MIN_VALUE, 0});
+            v[0] = Math.max(v[0], e.latenessNanos());
+            v[1]++;
+        }
+        long[] drains = perInstant.values().stream().mapToLong(v -> v[0]).toArray();
+        long fullInstants = perInstant.values().stream().filter(v -> v[1] == jobs).count();
+        Bench.note(perInstant.size() + " instants in the window, " + fullInstants + " with all " + jobs
+                + " attempts spawned");
+        Bench.Stats drain = Bench.latencies(label + " drain (instant -> last spawn call)", drains);
+        Bench.latencies(label + " dispatch lateness (instant -> spawn call)", w.spawnLateness());
+        Bench.latencies(label + " leader send lateness (instant -> dispatched)", w.dispatchLateness());
+        double goalMs = 1.2 * jobs / ceiling * 1000;
+        Bench.goalAtMost(label + " drain p99", drain.p99Ms(), "ms", goalMs);
+        w.common(label);
+    }
+
+    static void spread(int jobs, int seconds) throws Exception {
+        String label = "spread";
+        System.out.println();
+        Bench.note("scenario spread: " + jobs + " jobs \"@every 1s\" created at staggered times across one second,"
+                + " load average " + Bench.loadAverage());
+        Window w = runScenario(label, jobs, seconds, (agent, names) -> {
+            // One creation every 1000/jobs ms, on a few threads so a slow POST does not push the rest back.
+            ScheduledExecutorService creators = Executors.newScheduledThreadPool(4);
+            CountDownLatch created = new CountDownLatch(names.size());
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            long stepMicros = 1_000_000L / names.size();
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                creators.schedule(() -> {
+                    try {
+                        Bench.createJob(agent.base(), Bench.shellJob(name, "@every 1s", "true"));
+                    } catch (Exception e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        created.countDown();
+                    }
+                }, i * stepMicros, TimeUnit.MICROSECONDS);
+            }
+            created.await();
+            creators.shutdown();
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+        });
+        // How well the phases spread: in how many of the 100 10-ms slots of a second do instants fall.
+        boolean[] slots = new boolean[100];
+        for (Recorder.Event e : w.spawns) {
+            slots[e.scheduledAt().getNano() / 10_000_000] = true;
+        }
+        int used = 0;
+        for (boolean b : slots) {
+            used += b ? 1 : 0;
+        }
+        Bench.note("phases of the instants fall in " + used + " of the 100 10-ms slots of a second");
+        Bench.Stats spawn = Bench.latencies(label + " dispatch lateness (instant -> spawn call)", w.spawnLateness());
+        Bench.latencies(label + " leader send lateness (instant -> dispatched)", w.dispatchLateness());
+        long[] started = startedLateness(w);
+        Bench.Stats start = Bench.latencies(label + " start lateness (instant -> execution started_at, API)", started);
+        Bench.goalAtMost(label + " dispatch lateness p99", spawn.p99Ms(), "ms", 20);
+        Bench.goalAtMost(label + " start lateness p99", start.p99Ms(), "ms", 50);
+        w.common(label);
+    }
+
+    interface Creator {
+        void create(Bench.Running agent, List<String> names) throws Exception;
+    }
+
+    /** What one scenario measured over its window {@code [from, to)}. */
+    record Window(List<String> names, Instant from, Instant to, int seconds,
+                  List<Recorder.Event> spawns, List<Recorder.Event> dispatches, long expected,
+                  long appliedEntries, long[] raftDelta, double cpuCores, RunLedger.Report ledger, List<JsonNode> executions) {
+
+        long[] spawnLateness() {
+            return spawns.stream().mapToLong(Recorder.Event::latenessNanos).toArray();
+        }
+
+        long[] dispatchLateness() {
+            return dispatches.stream().mapToLong(Recorder.Event::latenessNanos).toArray();
+        }
+
+        /** The figures and goals both scenarios share. */
+        void common(String label) {
+            Bench.figure(label + " attempts spawned in the window", spawns.size(), "of " + expected + " expected");
+            Bench.figure(label + " runs per second", spawns.size() / (double) seconds, "runs/s");
+            Bench.figure(label + " agent JVM CPU (not counting the jobs' processes)", cpuCores, "cores");
+            if (raftDelta != null) {
+                Bench.figure(label + " raft commands (state-machine entries)", raftDelta[0] / (double) seconds,
+                        "entries/s");
+                Bench.figure(label + " raft metadata entries (Ratis, one per commit-index advance)",
+                        raftDelta[1] / (double) seconds, "entries/s");
+                Bench.figure(label + " raft log flushes", raftDelta[2] / (double) seconds, "fsyncs/s");
+            }
+            if (appliedEntries >= 0) {
+                Bench.goalAtMost(label + " raft log entries (applied index, all kinds)", appliedEntries
+                        / (double) seconds, "entries/s", 50);
+            } else if (raftDelta != null) {
+                Bench.goalAtMost(label + " raft log entries (Ratis counters, all kinds)", (raftDelta[0] + raftDelta[1])
+                        / (double) seconds, "entries/s", 50);
+            } else {
+                Bench.note(label + " raft entries/s: not measured (neither the applied index nor Ratis's counters"
+                        + " could be read)");
+            }
+            String summary = "expected " + ledger.expected().size() + ", ran " + ledger.ran().size() + ", lost "
+                    + ledger.lost().size() + ", missed " + ledger.missed().size() + ", duplicates "
+                    + ledger.duplicates().size() + ", stuck " + ledger.stuck().size() + ", errors "
+                    + ledger.errors().size();
+            boolean clean = ledger.clean() && ledger.missed().isEmpty();
+            Bench.goalTrue(label + " run ledger " + ledger.from() + " .. " + ledger.to(), clean, summary,
+                    "no missed, lost or duplicated instant");
+            if (!clean) {
+                System.out.println(ledger);
+            }
+        }
+    }
+
+    static Window runScenario(String label, int jobs, int seconds, Creator creator) throws Exception {
+        Recorder recorder = new Recorder();
+        try (Bench.Running agent = Bench.startAgent("bench-load", recorder)) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                names.add(String.format("bench-%s-%04d", label, i));
+            }
+            long t0 = System.nanoTime();
+            creator.create(agent, names);
+            Bench.figure(label + " creating " + jobs + " jobs took", (System.nanoTime() - t0) / 1e6, "ms");
+
+            // Let the first plans settle, then measure over whole seconds.
+            int warmup = Bench.intProperty("bench.load.warmupSeconds", 3);
+            Instant from = Instant.now().plusSeconds(warmup).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+            Instant to = from.plusSeconds(seconds);
+            sleepUntil(from);
+            long index0 = Bench.appliedIndex(agent.agent());
+            long[] raft0 = Bench.raftLogCounters();
+            long cpu0 = Bench.processCpuNanos();
+            long wall0 = System.nanoTime();
+            sleepUntil(to);
+            long index1 = Bench.appliedIndex(agent.agent());
+            long[] raft1 = Bench.raftLogCounters();
+            long cpu1 = Bench.processCpuNanos();
+            long wall1 = System.nanoTime();
+            long expected = (long) jobs * seconds;
+            awaitSpawns(recorder, from, to, expected, Duration.ofSeconds(15));
+
+            List<Recorder.Event> spawns = recorder.spawns.stream().filter(e -> e.attempt() == 1 && e.in(from, to))
+                    .toList();
+            List<Recorder.Event> dispatches = recorder.dispatches.stream()
+                    .filter(e -> e.attempt() == 1 && e.in(from, to)).toList();
+
+            // The ledger reads every execution a job keeps (100 by default): keep its window within that.
+            Instant ledgerFrom = from.isBefore(to.minusSeconds(90)) ? to.minusSeconds(90) : from;
+            if (!ledgerFrom.equals(from)) {
+                Bench.note("the run ledger checks the last 90 s only (a job keeps its newest 100 executions)");
+            }
+            RunLedger.Report ledger = RunLedger.check(agent.base(), names, ledgerFrom, to, Duration.ofSeconds(15));
+            List<JsonNode> executions = new ArrayList<>();
+            for (String name : names) {
+                HttpResponse<String> r = Bench.get(agent.base(), "/v1/jobs/" + name + "/executions?output_size_limit=0");
+                if (r.statusCode() == 200) {
+                    JSON.readTree(r.body()).forEach(executions::add);
+                }
+            }
+            double cpuCores = cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / (double) (wall1 - wall0);
+            long entries = index0 < 0 || index1 < 0 ? -1 : index1 - index0;
+            long[] raftDelta = raft0 == null || raft1 == null ? null
+                    : new long[]{raft1[0] - raft0[0], raft1[1] - raft0[1], raft1[2] - raft0[2]};
+            return new Window(names, from, to, seconds, spawns, dispatches, expected, entries, raftDelta, cpuCores,
+                    ledger, executions);
+        }
+    }
+
+    /** Instant → {@code started_at}, for the window's first attempts, as the API reports them. */
+    static long[] startedLateness(Window w) {
+        List<Long> out = new ArrayList<>();
+        for (JsonNode e : w.executions()) {
+            Instant scheduled = time(e.path("scheduled_at"));
+            Instant started = time(e.path("started_at"));
+            if (scheduled == null || started == null || e.path("attempt").asInt(1) != 1
+                    || scheduled.isBefore(w.from()) || !scheduled.isBefore(w.to())) {
+                continue;
+            }
+            out.add(Duration.between(scheduled, started).toNanos());
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static Instant time(JsonNode n) {
+        String s = n.asText("");
+        return s.isEmpty() || s.startsWith("0001-01-01") ? null : OffsetDateTime.parse(s).toInstant();
+    }
+
+    /** Waits until every instant of the window has been spawned, or nothing new came for a while. */
+    private static void awaitSpawns(Recorder recorder, Instant from, Instant to, long expected, Duration max)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long n = recorder.spawns.stream().filter(e -> e.attempt() == 1 && e.in(from, to)).count();
+            if (n >= expected) {
+                return;
+            }
+            if (n != last) {
+                last = n;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > Duration.ofSeconds(3).toNanos()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static void sleepUntil(Instant t) throws InterruptedException {
+        long ms = Duration.between(Instant.now(), t).toMillis();
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+    }
+
+    /** Records each attempt's dispatch and spawn, with the instant it was due. */
+    static final class Recorder implements DispatchObserver {
+        record Event(String job, Instant scheduledAt, int attempt, Instant at) {
+            long latenessNanos() {
+                return Duration.between(scheduledAt, at).toNanos();
+            }
+
+            boolean in(Instant from, Instant to) {
+                return !scheduledAt.isBefore(from) && scheduledAt.isBefore(to);
+            }
+        }
+
+        final ConcurrentLinkedQueue<Event> spawns = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Event> dispatches = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void dispatched(RunOrder.Attempt a, Instant at) {
+            dispatches.add(new Event(a.job().name(), a.scheduledAt(), a.attempt(), at));
+        }
+
+        @Override
+        public void spawning(RunOrder.Attempt a, Instant at) {
+            spawns.add(new Event(a.job().name(), a.scheduledAt(), a.attempt(), at));
+        }
+    }
+}
