@@ -95,15 +95,7 @@ public final class JobDatabase implements KeyValueReader, AutoCloseable {
     @Override
     public void scan(Family family, byte[] from, byte[] to, BiPredicate<byte[], byte[]> visitor) {
         try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(handles.get(family), ro)) {
-            for (it.seek(from); it.isValid(); it.next()) {
-                byte[] key = it.key();
-                if (to != null && compare(key, to) >= 0) {
-                    return;
-                }
-                if (!visitor.test(key, it.value())) {
-                    return;
-                }
-            }
+            Ranges.forward(it, from, to, visitor);
         }
     }
 
@@ -111,23 +103,7 @@ public final class JobDatabase implements KeyValueReader, AutoCloseable {
     @Override
     public void scanBackward(Family family, byte[] floor, byte[] before, BiPredicate<byte[], byte[]> visitor) {
         try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(handles.get(family), ro)) {
-            if (before == null) {
-                it.seekToLast();
-            } else {
-                it.seekForPrev(before);
-                if (it.isValid() && compare(it.key(), before) >= 0) {
-                    it.prev();
-                }
-            }
-            for (; it.isValid(); it.prev()) {
-                byte[] key = it.key();
-                if (compare(key, floor) < 0) {
-                    return;
-                }
-                if (!visitor.test(key, it.value())) {
-                    return;
-                }
-            }
+            Ranges.backward(it, floor, before, visitor);
         }
     }
 

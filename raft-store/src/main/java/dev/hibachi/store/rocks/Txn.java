@@ -51,15 +51,7 @@ public final class Txn implements KeyValueReader, AutoCloseable {
     public void scan(Family family, byte[] from, byte[] to, BiPredicate<byte[], byte[]> visitor) {
         try (RocksIterator base = database.db().newIterator(database.handle(family), readOptions);
              RocksIterator it = batch.newIteratorWithBase(database.handle(family), base)) {
-            for (it.seek(from); it.isValid(); it.next()) {
-                byte[] key = it.key();
-                if (to != null && JobDatabase.compare(key, to) >= 0) {
-                    return;
-                }
-                if (!visitor.test(key, it.value())) {
-                    return;
-                }
-            }
+            Ranges.forward(it, from, to, visitor);
         }
     }
 
@@ -68,23 +60,7 @@ public final class Txn implements KeyValueReader, AutoCloseable {
     public void scanBackward(Family family, byte[] floor, byte[] before, BiPredicate<byte[], byte[]> visitor) {
         try (RocksIterator base = database.db().newIterator(database.handle(family), readOptions);
              RocksIterator it = batch.newIteratorWithBase(database.handle(family), base)) {
-            if (before == null) {
-                it.seekToLast();
-            } else {
-                it.seekForPrev(before);
-                if (it.isValid() && JobDatabase.compare(it.key(), before) >= 0) {
-                    it.prev();
-                }
-            }
-            for (; it.isValid(); it.prev()) {
-                byte[] key = it.key();
-                if (JobDatabase.compare(key, floor) < 0) {
-                    return;
-                }
-                if (!visitor.test(key, it.value())) {
-                    return;
-                }
-            }
+            Ranges.backward(it, floor, before, visitor);
         }
     }
 
