@@ -285,11 +285,14 @@ class ShellExecutorTest {
                 "(while [ ! -e '" + flag + "' ]; do sleep 0.05; done; echo child-done) & echo parent-done"),
                 1, 1, out, groups));
         long leader = r.processGroup().getAsLong();
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> out.text().contains("parent-done") && !Procs.pidAlive(leader));
-        assertThat(r.completion().isDone()).isFalse();
-        assertThat(groups.live()).contains(leader);
-        Files.writeString(flag, "");
+        try {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> out.text().contains("parent-done") && !Procs.pidAlive(leader));
+            assertThat(r.completion().isDone()).isFalse();
+            assertThat(groups.live()).contains(leader);
+        } finally {
+            Files.writeString(flag, ""); // releases the background child even when an assertion failed
+        }
         ExecutionResult result = result(r);
         assertThat(result.success()).isTrue();
         assertThat(result.output()).isEqualTo("parent-done\nchild-done\n");
