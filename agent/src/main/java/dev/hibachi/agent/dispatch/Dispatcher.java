@@ -46,6 +46,7 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
     private final TreeMap<Instant, List<Pending>> waiting = new TreeMap<>();
     private final Map<String, Pending> outstanding = new LinkedHashMap<>();
     private final Map<String, Pending> acknowledged = new HashMap<>();
+    private final java.util.Set<String> waitingKeys = new java.util.HashSet<>();
     private volatile boolean active;
     private volatile long term;
     private Thread thread;
@@ -55,6 +56,15 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
         Pending sentAt(Instant t) {
             return new Pending(node, attempt, t);
         }
+
+        /** Several members run the same attempt of a run: the dispatcher tracks each member's copy. */
+        String key() {
+            return slotKey(attempt.key(), node);
+        }
+    }
+
+    private static String slotKey(String attemptKey, String node) {
+        return attemptKey + "@" + node;
     }
 
     public Dispatcher(String self, RunTransport transport, JobStateMachine store, Clock clock, Duration resendEvery,
@@ -74,6 +84,7 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
         try {
             this.term = leaderTerm;
             waiting.clear();
+            waitingKeys.clear();
             outstanding.clear();
             acknowledged.clear();
             active = true;
@@ -107,6 +118,7 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
         try {
             active = false;
             waiting.clear();
+            waitingKeys.clear();
             outstanding.clear();
             acknowledged.clear();
             changed.signalAll();
@@ -130,7 +142,8 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
                 lock.unlock();
             }
         } else if (event instanceof StoreEvent.AttemptClosed c) {
-            forget(c.execution().jobName() + "/" + c.execution().group() + "/" + c.execution().attempt());
+            forget(slotKey(c.execution().jobName() + "/" + c.execution().group() + "/" + c.execution().attempt(),
+                    c.execution().nodeName()));
         } else if (event instanceof StoreEvent.JobDeleted d) {
             lock.lock();
             try {
@@ -138,6 +151,7 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
                 outstanding.keySet().removeIf(k -> k.startsWith(prefix));
                 acknowledged.keySet().removeIf(k -> k.startsWith(prefix));
                 waiting.values().forEach(l -> l.removeIf(p -> p.attempt().job().name().equals(d.name())));
+                waitingKeys.removeIf(k -> k.startsWith(prefix));
             } finally {
                 lock.unlock();
             }
@@ -145,8 +159,9 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
     }
 
     private void enqueue(Instant due, Pending p) {
-        String key = p.attempt().key();
-        if (outstanding.containsKey(key) || acknowledged.containsKey(key)) {
+        String key = p.key();
+        // The open-runs scan at leadership and an apply event can both bring the same attempt.
+        if (outstanding.containsKey(key) || acknowledged.containsKey(key) || !waitingKeys.add(key)) {
             return;
         }
         waiting.computeIfAbsent(due, k -> new ArrayList<>()).add(p);
@@ -157,8 +172,10 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
         try {
             outstanding.remove(key);
             acknowledged.remove(key);
-            waiting.values().forEach(list -> list.removeIf(p -> p.attempt().key().equals(key)));
-            waiting.values().removeIf(List::isEmpty);
+            if (waitingKeys.remove(key)) {
+                waiting.values().forEach(list -> list.removeIf(p -> p.key().equals(key)));
+                waiting.values().removeIf(List::isEmpty);
+            }
         } finally {
             lock.unlock();
         }
@@ -168,7 +185,8 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
         lock.lock();
         try {
             for (RunAck.Entry e : ack.entries()) {
-                Pending p = outstanding.remove(e.key());
+                String key = slotKey(e.key(), ack.node());
+                Pending p = outstanding.remove(key);
                 if (p == null) {
                     continue;
                 }
@@ -177,7 +195,7 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
                     LOG.warn("{} refused {}: {}", ack.node(), e.key(), e.reason());
                 }
                 if (e.state() != RunAck.State.FINISHED) {
-                    acknowledged.put(e.key(), p);
+                    acknowledged.put(key, p);
                 }
             }
         } finally {
@@ -198,8 +216,9 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
                 Instant now = clock.instant();
                 while (!waiting.isEmpty() && !waiting.firstKey().isAfter(now)) {
                     for (Pending p : waiting.pollFirstEntry().getValue()) {
+                        waitingKeys.remove(p.key());
                         toSend.computeIfAbsent(p.node(), n -> new ArrayList<>()).add(p.attempt());
-                        outstanding.put(p.attempt().key(), p.sentAt(now));
+                        outstanding.put(p.key(), p.sentAt(now));
                         observer.dispatched(p.attempt(), now);
                     }
                 }

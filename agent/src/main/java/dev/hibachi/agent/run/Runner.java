@@ -62,6 +62,8 @@ public final class Runner implements AutoCloseable {
     private final ExecutorService spawnPool;
     private final Map<String, RunningExecution> running = new ConcurrentHashMap<>();
     private final AtomicInteger launching = new AtomicInteger();
+    /** Attempts whose late claim is in flight; guarded by {@code this}, as is the journal check-then-write. */
+    private final java.util.Set<String> claiming = new java.util.HashSet<>();
     private volatile boolean draining;
 
     public Runner(String node, String incarnation, RunJournal journal, ExecutorRegistry executors,
@@ -105,19 +107,26 @@ public final class Runner implements AutoCloseable {
         }
     }
 
-    private void onOrder(RunOrder order) {
+    private synchronized void onOrder(RunOrder order) {
         List<RunAck.Entry> acks = new ArrayList<>();
         List<RunOrder.Attempt> fresh = new ArrayList<>();
         List<RunOrder.Attempt> late = new ArrayList<>();
         Instant now = clock.instant();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (RunOrder.Attempt a : order.attempts()) {
             String key = a.key();
+            if (!seen.add(key)) {
+                continue; // the same attempt twice in one order is one attempt
+            }
             if (!incarnation.equals(a.incarnation())) {
                 acks.add(new RunAck.Entry(key, RunAck.State.REFUSED, "addressed to incarnation " + a.incarnation()
                         + "; this is " + incarnation));
                 continue;
             }
             var known = journal.get(key);
+            if (claiming.contains(key)) {
+                continue; // its claim is in flight; the leader re-sends if it hears nothing
+            }
             if (known.isPresent()) {
                 acks.add(new RunAck.Entry(key, known.get().state() == RunJournal.State.STARTED
                         ? RunAck.State.RUNNING : RunAck.State.FINISHED, null));
@@ -135,8 +144,14 @@ public final class Runner implements AutoCloseable {
         }
     }
 
-    /** Journals, acknowledges and spawns attempts. */
-    private void accept(String leader, List<RunOrder.Attempt> attempts, List<RunAck.Entry> acks) {
+    /** Journals, acknowledges and spawns attempts (never one the journal already has). */
+    private synchronized void accept(String leader, List<RunOrder.Attempt> candidates, List<RunAck.Entry> acks) {
+        List<RunOrder.Attempt> attempts = new ArrayList<>();
+        for (RunOrder.Attempt a : candidates) {
+            if (journal.get(a.key()).isEmpty()) {
+                attempts.add(a);
+            }
+        }
         List<RunJournal.Record> records = new ArrayList<>();
         Instant now = clock.instant();
         for (RunOrder.Attempt a : attempts) {
@@ -159,10 +174,14 @@ public final class Runner implements AutoCloseable {
      * and only what the store accepts is run.
      */
     private void claimThenRun(String leader, List<RunOrder.Attempt> late) {
+        late.forEach(a -> claiming.add(a.key()));
         Instant now = clock.instant();
         List<AttemptReport> claims = late.stream().map(a -> new AttemptReport(a.job().name(), a.runId(), a.attempt(),
                 AttemptReport.Phase.STARTED, now, null, false, 0, null, false)).toList();
         client.submit(new Command.ReportAttempts(now, node, incarnation, claims)).whenComplete((reply, error) -> {
+            synchronized (this) {
+                late.forEach(a -> claiming.remove(a.key()));
+            }
             List<RunOrder.Attempt> granted = new ArrayList<>();
             List<RunAck.Entry> acks = new ArrayList<>();
             for (int i = 0; i < late.size(); i++) {
