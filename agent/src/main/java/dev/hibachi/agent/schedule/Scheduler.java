@@ -46,9 +46,15 @@ public final class Scheduler implements AutoCloseable {
     private static final int MAX_INSTANTS_PER_ROUND = 10;
     private static final int MAX_MISSED_COUNTED = 200_000;
 
-    public record Settings(Duration planAhead, Duration misfireGrace, int maxRunsPerEntry) {
+    /**
+     * @param planAhead how long before an instant its plan is committed
+     * @param planEvery how often a plan entry is written at most: each entry covers the instants due in the
+     *                  next {@code planAhead + planEvery}, so jobs with phases spread over the second still
+     *                  cost a few entries a second, not one each
+     */
+    public record Settings(Duration planAhead, Duration planEvery, Duration misfireGrace, int maxRunsPerEntry) {
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(60), 1000);
+            return new Settings(Duration.ofSeconds(1), Duration.ofMillis(250), Duration.ofSeconds(60), 1000);
         }
     }
 
@@ -141,11 +147,15 @@ public final class Scheduler implements AutoCloseable {
         while (running) {
             try {
                 Instant now = clock.instant();
-                List<FireIndex.Entry> due = index.due(now.plus(settings.planAhead()), settings.maxRunsPerEntry());
+                Instant horizon = now.plus(settings.planAhead()).plus(settings.planEvery());
+                List<FireIndex.Entry> due = index.due(horizon, settings.maxRunsPerEntry());
                 if (due.isEmpty()) {
                     awaitNext(now);
                 } else {
-                    plan(due, now);
+                    plan(due, now, horizon);
+                    if (due.size() < settings.maxRunsPerEntry()) {
+                        pause(settings.planEvery());
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
@@ -169,9 +179,16 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private void plan(List<FireIndex.Entry> due, Instant now) {
+    /**
+     * Waits between plan rounds. Not cut short by index changes: every applied plan changes the index. A job
+     * created meanwhile is planned at most {@code planEvery} later, still well ahead of its instant.
+     */
+    private static void pause(Duration d) throws InterruptedException {
+        TimeUnit.MILLISECONDS.sleep(d.toMillis());
+    }
+
+    private void plan(List<FireIndex.Entry> due, Instant now, Instant horizon) {
         ZoneId defaultZone = ZoneId.of(store.read(v -> v.settings()).map(ClusterSettings::defaultZone).orElse("UTC"));
-        Instant horizon = now.plus(settings.planAhead());
         List<Command.PlannedRun> runs = new ArrayList<>();
         List<MissedSpan> misses = new ArrayList<>();
         List<String> jobs = new ArrayList<>();

@@ -178,7 +178,10 @@ class ThreeServerClusterTest {
         // Also visible from the laggard itself: it reloaded its store from a snapshot, its own log now begins after
         // the entries it never received, and its store's applied index is Ratis's.
         assertThat(laggardEvents).anySatisfy(e -> assertThat(e).isInstanceOf(StoreEvent.Reloaded.class));
-        assertThat(raftLog(back).getStartIndex()).isGreaterThan(laggardLastIndex + 1);
+        // Its log holds nothing it did not get from the leader: empty right after the install (-1), or starting
+        // after the entries it never received.
+        long start = raftLog(back).getStartIndex();
+        assertThat(start == -1 || start > laggardLastIndex + 1).as("laggard log start %s", start).isTrue();
         await().atMost(WAIT).until(() -> JobStateMachineRestartTest.storeApplied(back) == back.lastAppliedIndex());
 
         // And it keeps following the log afterwards.
