@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the chosen benchmarks, each in a JVM of its own ({@code -Xmx1g}, this JVM's class path), so one
+ * Runs the chosen benchmarks, each in a JVM of its own ({@code -Xmx1g} and the launcher's
+ * {@code -XX:+UseSerialGC -Xss512k}, this JVM's class path), so one
  * benchmark's leftovers never weigh on the next one's heap figure. {@code -Dbench=all|post|load|scale}
  * (a comma-separated list also works); every {@code bench.*} system property is passed on, and so is each
  * {@code key=value} of {@code -Dbench.opts="key=value ..."} (Maven's exec plugin passes only the properties the
@@ -49,6 +50,10 @@ public final class Benchmarks {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx" + heap);
+            // The JVM options of the packaged launcher (packaging/src/dist/bin/hibachi), so heap and latency
+            // figures are the ones an installed agent shows.
+            command.add("-XX:+UseSerialGC");
+            command.add("-Xss512k");
             command.add("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench."))
                     .sorted().forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hibachi.agent.dispatch.DispatchObserver;
 import dev.hibachi.agent.dispatch.RunOrder;
+import dev.hibachi.agent.exec.ExecutionRequest;
+import dev.hibachi.agent.exec.ExecutionResult;
+import dev.hibachi.agent.exec.ProcessGroups;
+import dev.hibachi.agent.exec.ShellExecutor;
 import dev.hibachi.api.ledger.RunLedger;
 
 import java.io.File;
@@ -58,6 +62,9 @@ public final class LoadBenchmark {
         int jobs = Bench.intProperty("bench.load.jobs", 500);
         int ceilingSeconds = Bench.intProperty("bench.load.ceilingSeconds", 10);
         String scenarios = Bench.property("bench.load.scenarios", "herd,spread");
+        if (scenarios.equals("none")) {
+            scenarios = "";
+        }
         Bench.note(jobs + " jobs, " + seconds + " s per scenario (-Dbench.seconds), scenarios " + scenarios);
 
         double ceiling = spawnCeiling(8, Duration.ofSeconds(ceilingSeconds));
@@ -66,13 +73,20 @@ public final class LoadBenchmark {
         Bench.figure("target (about 60 % of the ceiling)", 0.6 * ceiling, "runs/s");
         Bench.note(jobs + " runs/s is " + Bench.fmt(100.0 * jobs / ceiling) + " % of the ceiling"
                 + (jobs > 0.6 * ceiling ? ": above the 60 % target, so this machine is not expected to keep up" : ""));
+        if (ceilingSeconds > 0 && !"false".equals(Bench.property("bench.load.executorCeiling", "true"))) {
+            // Diagnosis, no goal: the same, through the agent's own ShellExecutor (setsid, output FIFO, process
+            // group file, reader), without Raft, journal or dispatch: what the member's spawn path alone reaches.
+            double executor = executorCeiling(8, Duration.ofSeconds(ceilingSeconds));
+            Bench.figure("executor ceiling (8 threads, ShellExecutor \"true\", wait for the result, " + ceilingSeconds
+                    + " s)", executor, "runs/s");
+        }
 
         for (String s : scenarios.split(",")) {
             switch (s.trim()) {
                 case "herd" -> herd(jobs, seconds, ceiling);
                 case "spread" -> spread(jobs, seconds);
                 case "" -> { }
-                default -> throw new IllegalArgumentException("unknown scenario " + s + " (herd, spread)");
+                default -> throw new IllegalArgumentException("unknown scenario " + s + " (herd, spread, none)");
             }
         }
     }
@@ -105,6 +119,43 @@ public final class LoadBenchmark {
         double elapsed = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
         return spawned.get() / elapsed;
+    }
+
+    /** Runs per second that {@code threads} threads reach through the agent's {@link ShellExecutor}. */
+    static double executorCeiling(int threads, Duration length) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("hibachi-bench-groups-");
+        ProcessGroups groups = new ProcessGroups(dir);
+        ShellExecutor executor = new ShellExecutor();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicLong runs = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long start = System.nanoTime();
+        long deadline = start + length.toNanos();
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            done.add(pool.submit(() -> {
+                while (System.nanoTime() < deadline) {
+                    long n = runs.incrementAndGet();
+                    ExecutionResult r = executor.start(new ExecutionRequest("bench-ceiling", Map.of("command", "true"),
+                            n, 1, null, groups)).completion().join();
+                    if (!r.success()) {
+                        failed.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        groups.close();
+        Bench.deleteTree(dir);
+        if (failed.get() > 0) {
+            Bench.note(failed.get() + " of " + runs.get() + " executor runs failed");
+        }
+        return runs.get() / elapsed;
     }
 
     // ---------------------------------------------------------------------------------------------- scenarios
@@ -193,7 +244,8 @@ public final class LoadBenchmark {
     /** What one scenario measured over its window {@code [from, to)}. */
     record Window(List<String> names, Instant from, Instant to, int seconds,
                   List<Recorder.Event> spawns, List<Recorder.Event> dispatches, long expected,
-                  long appliedEntries, long[] raftDelta, double cpuCores, RunLedger.Report ledger, List<JsonNode> executions) {
+                  long appliedEntries, long[] raftDelta, double cpuCores, long spawnedDuring,
+                  RunLedger.Report ledger, List<JsonNode> executions) {
 
         long[] spawnLateness() {
             return spawns.stream().mapToLong(Recorder.Event::latenessNanos).toArray();
@@ -205,8 +257,10 @@ public final class LoadBenchmark {
 
         /** The figures and goals both scenarios share. */
         void common(String label) {
-            Bench.figure(label + " attempts spawned in the window", spawns.size(), "of " + expected + " expected");
-            Bench.figure(label + " runs per second", spawns.size() / (double) seconds, "runs/s");
+            Bench.figure(label + " attempts of the window's instants spawned (by the end of the wait)", spawns.size(),
+                    "of " + expected + " expected");
+            Bench.figure(label + " runs spawned per second during the window (any instant)", spawnedDuring
+                    / (double) seconds, "runs/s");
             Bench.figure(label + " agent JVM CPU (not counting the jobs' processes)", cpuCores, "cores");
             if (raftDelta != null) {
                 Bench.figure(label + " raft commands (state-machine entries)", raftDelta[0] / (double) seconds,
@@ -224,6 +278,11 @@ public final class LoadBenchmark {
             } else {
                 Bench.note(label + " raft entries/s: not measured (neither the applied index nor Ratis's counters"
                         + " could be read)");
+            }
+            if (ledger == null) {
+                Bench.goalTrue(label + " run ledger", false, "not checked: the agent fell behind (" + spawns.size()
+                        + " of " + expected + " attempts spawned)", "no missed, lost or duplicated instant");
+                return;
             }
             String summary = "expected " + ledger.expected().size() + ", ran " + ledger.ran().size() + ", lost "
                     + ledger.lost().size() + ", missed " + ledger.missed().size() + ", duplicates "
@@ -252,44 +311,115 @@ public final class LoadBenchmark {
             // Let the first plans settle, then measure over whole seconds.
             int warmup = Bench.intProperty("bench.load.warmupSeconds", 3);
             Instant from = Instant.now().plusSeconds(warmup).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-            Instant to = from.plusSeconds(seconds);
             sleepUntil(from);
             long index0 = Bench.appliedIndex(agent.agent());
             long[] raft0 = Bench.raftLogCounters();
             long cpu0 = Bench.processCpuNanos();
             long wall0 = System.nanoTime();
-            sleepUntil(to);
+            // An agent that cannot keep up falls further behind each second, and at some point its backlog
+            // takes the whole JVM down with it (see the report); stop the window early when it is
+            // bench.load.maxBehindSeconds of runs behind, so the benchmark still ends and reports.
+            int maxBehind = Bench.intProperty("bench.load.maxBehindSeconds", 10);
+            Instant stop = from.plusSeconds(seconds);
+            boolean fellBehind = false;
+            for (int k = 1; k <= seconds; k++) {
+                sleepUntil(from.plusSeconds(k));
+                Instant settled = from.plusSeconds(k - 1);
+                long spawned = recorder.spawns.stream().filter(e -> e.attempt() == 1 && e.in(from, settled)).count();
+                long behind = (long) jobs * (k - 1) - spawned;
+                if (behind > (long) jobs * maxBehind) {
+                    stop = from.plusSeconds(k);
+                    fellBehind = true;
+                    Bench.note(label + ": after " + k + " s the agent is " + behind + " runs (more than " + maxBehind
+                            + " s of runs) behind; the window stops here instead of at " + seconds + " s");
+                    break;
+                }
+            }
+            final Instant to = stop;
+            seconds = (int) Duration.between(from, to).toSeconds();
             long index1 = Bench.appliedIndex(agent.agent());
             long[] raft1 = Bench.raftLogCounters();
             long cpu1 = Bench.processCpuNanos();
             long wall1 = System.nanoTime();
             long expected = (long) jobs * seconds;
-            awaitSpawns(recorder, from, to, expected, Duration.ofSeconds(15));
+            awaitSpawns(recorder, from, to, expected, Duration.ofSeconds(30));
 
             List<Recorder.Event> spawns = recorder.spawns.stream().filter(e -> e.attempt() == 1 && e.in(from, to))
                     .toList();
             List<Recorder.Event> dispatches = recorder.dispatches.stream()
                     .filter(e -> e.attempt() == 1 && e.in(from, to)).toList();
 
-            // The ledger reads every execution a job keeps (100 by default): keep its window within that.
-            Instant ledgerFrom = from.isBefore(to.minusSeconds(90)) ? to.minusSeconds(90) : from;
-            if (!ledgerFrom.equals(from)) {
-                Bench.note("the run ledger checks the last 90 s only (a job keeps its newest 100 executions)");
+            // Spawn calls per second of the window (by when they happened): shows an agent falling behind.
+            int[] perSecond = new int[seconds + 30];
+            for (Recorder.Event e : spawns) {
+                long k = Duration.between(from, e.at()).toSeconds();
+                perSecond[(int) Math.max(0, Math.min(perSecond.length - 1, k))]++;
             }
-            RunLedger.Report ledger = RunLedger.check(agent.base(), names, ledgerFrom, to, Duration.ofSeconds(15));
+            StringBuilder timeline = new StringBuilder();
+            int lastNonZero = 0;
+            for (int k = 0; k < perSecond.length; k++) {
+                lastNonZero = perSecond[k] > 0 ? k : lastNonZero;
+            }
+            for (int k = 0; k <= lastNonZero; k++) {
+                timeline.append(k == 0 ? "" : " ").append(perSecond[k]);
+            }
+            Bench.note(label + " spawn calls per second from the window's start: " + timeline);
+
+            RunLedger.Report ledger = null;
             List<JsonNode> executions = new ArrayList<>();
-            for (String name : names) {
-                HttpResponse<String> r = Bench.get(agent.base(), "/v1/jobs/" + name + "/executions?output_size_limit=0");
-                if (r.statusCode() == 200) {
+            String apiProblem = fellBehind || spawns.size() < 0.9 * expected ? null : probeApi(agent, names.get(0));
+            if (fellBehind || spawns.size() < 0.9 * expected) {
+                // An agent this far behind answers the API slowly too; reading 3 routes x every job could take
+                // many minutes. The ledger goal is reported as not met instead.
+                Bench.note(label + ": " + spawns.size() + " of " + expected + " attempts were spawned; the agent"
+                        + " fell behind, so the run ledger and the executions are not read");
+            } else if (apiProblem != null) {
+                Bench.note(label + ": the API does not answer (" + apiProblem + "), so the run ledger and the"
+                        + " executions are not read");
+            } else {
+                // The ledger reads every execution a job keeps (100 by default): keep its window within that.
+                Instant ledgerFrom = from.isBefore(to.minusSeconds(90)) ? to.minusSeconds(90) : from;
+                if (!ledgerFrom.equals(from)) {
+                    Bench.note("the run ledger checks the last 90 s only (a job keeps its newest 100 executions)");
+                }
+                ledger = RunLedger.check(agent.base(), names, ledgerFrom, to, Duration.ofSeconds(15));
+                for (String name : names) {
+                    HttpResponse<String> r = Bench.get(agent.base(), "/v1/jobs/" + name
+                            + "/executions?output_size_limit=0");
+                    if (r.statusCode() != 200) {
+                        Bench.note(label + ": GET executions of " + name + " answered " + r.statusCode()
+                                + "; the start lateness is computed from what was read before it");
+                        break;
+                    }
                     JSON.readTree(r.body()).forEach(executions::add);
                 }
             }
+            Bench.note(label + ": " + recorder.spawns.size() + " spawn calls and " + recorder.dispatches.size()
+                    + " dispatch calls recorded in all, " + spawns.size() + " and " + dispatches.size()
+                    + " of them for instants in the window; " + executions.size() + " executions read back");
             double cpuCores = cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / (double) (wall1 - wall0);
             long entries = index0 < 0 || index1 < 0 ? -1 : index1 - index0;
             long[] raftDelta = raft0 == null || raft1 == null ? null
                     : new long[]{raft1[0] - raft0[0], raft1[1] - raft0[1], raft1[2] - raft0[2]};
+            long spawnedDuring = recorder.spawns.stream().filter(e -> !e.at().isBefore(from) && e.at().isBefore(to))
+                    .count();
             return new Window(names, from, to, seconds, spawns, dispatches, expected, entries, raftDelta, cpuCores,
-                    ledger, executions);
+                    spawnedDuring, ledger, executions);
+        }
+    }
+
+    /** Null if the API answers a read of {@code job}'s executions with 200 within 5 s; else what went wrong. */
+    static String probeApi(Bench.Running agent, String job) {
+        try {
+            long t0 = System.nanoTime();
+            var request = java.net.http.HttpRequest.newBuilder(agent.base().resolve("/v1/jobs/" + job
+                    + "/executions?output_size_limit=0")).timeout(Duration.ofSeconds(5)).GET().build();
+            HttpResponse<String> r = Bench.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            return r.statusCode() == 200 ? null : "answered " + r.statusCode() + " after " + ms + " ms: "
+                    + r.body().substring(0, Math.min(200, r.body().length()));
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 
@@ -313,21 +443,25 @@ public final class LoadBenchmark {
         return s.isEmpty() || s.startsWith("0001-01-01") ? null : OffsetDateTime.parse(s).toInstant();
     }
 
-    /** Waits until every instant of the window has been spawned, or nothing new came for a while. */
+    /**
+     * Waits until every instant of the window has been spawned, or no attempt due before {@code to} was spawned
+     * for 5 s (an agent far behind keeps spawning older instants: that counts as progress), or {@code max}.
+     */
     private static void awaitSpawns(Recorder recorder, Instant from, Instant to, long expected, Duration max)
             throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         long last = -1;
         long lastChange = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            long n = recorder.spawns.stream().filter(e -> e.attempt() == 1 && e.in(from, to)).count();
-            if (n >= expected) {
+            long inWindow = recorder.spawns.stream().filter(e -> e.attempt() == 1 && e.in(from, to)).count();
+            if (inWindow >= expected) {
                 return;
             }
-            if (n != last) {
-                last = n;
+            long due = recorder.spawns.stream().filter(e -> e.scheduledAt().isBefore(to)).count();
+            if (due != last) {
+                last = due;
                 lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > Duration.ofSeconds(3).toNanos()) {
+            } else if (System.nanoTime() - lastChange > Duration.ofSeconds(5).toNanos()) {
                 return;
             }
             Thread.sleep(200);
