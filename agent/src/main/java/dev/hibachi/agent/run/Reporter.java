@@ -32,6 +32,7 @@ public final class Reporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reporter.class);
     private static final long MAX_QUEUED_OUTPUT_BYTES = 64L << 20;
     private static final int TAIL_WHEN_FULL = 4096;
+    private static final int MAX_BATCH = 500;
 
     private record Item(String incarnation, String key, AttemptReport report) {
     }
@@ -123,9 +124,16 @@ public final class Reporter implements AutoCloseable {
                 for (long left; (left = until - System.nanoTime()) > 0 && !closed; ) {
                     arrived.awaitNanos(left);
                 }
-                batch = new ArrayList<>(queue.values());
-                queue.clear();
-                queuedOutputBytes = 0;
+                // At most MAX_BATCH reports an entry: a backlog (after the store was unreachable) drains in
+                // bounded entries instead of one that grows until it can never commit.
+                batch = new ArrayList<>();
+                var it = queue.values().iterator();
+                while (it.hasNext() && batch.size() < MAX_BATCH) {
+                    Item i = it.next();
+                    batch.add(i);
+                    queuedOutputBytes -= outputSize(i);
+                    it.remove();
+                }
                 inFlight = batch.size();
             } catch (InterruptedException e) {
                 return;
@@ -144,6 +152,7 @@ public final class Reporter implements AutoCloseable {
                                     ? newer : i);
                         }
                     }
+                    queuedOutputBytes = 0;
                     queue.values().forEach(i -> queuedOutputBytes += outputSize(i));
                     backoffMillis = Math.min(2000, Math.max(250, backoffMillis * 2));
                 } else {

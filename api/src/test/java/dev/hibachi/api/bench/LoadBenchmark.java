@@ -67,13 +67,17 @@ public final class LoadBenchmark {
         }
         Bench.note(jobs + " jobs, " + seconds + " s per scenario (-Dbench.seconds), scenarios " + scenarios);
 
+        if (ceilingSeconds <= 0) {
+            throw new IllegalArgumentException("bench.load.ceilingSeconds must be at least 1: the herd goal is"
+                    + " derived from the spawn ceiling");
+        }
         double ceiling = spawnCeiling(8, Duration.ofSeconds(ceilingSeconds));
         Bench.figure("spawn ceiling (8 threads, /bin/sh -c true, wait for exit, " + ceilingSeconds + " s)", ceiling,
                 "spawns/s");
         Bench.figure("target (about 60 % of the ceiling)", 0.6 * ceiling, "runs/s");
         Bench.note(jobs + " runs/s is " + Bench.fmt(100.0 * jobs / ceiling) + " % of the ceiling"
                 + (jobs > 0.6 * ceiling ? ": above the 60 % target, so this machine is not expected to keep up" : ""));
-        if (ceilingSeconds > 0 && !"false".equals(Bench.property("bench.load.executorCeiling", "true"))) {
+        if (!"false".equals(Bench.property("bench.load.executorCeiling", "true"))) {
             // Diagnosis, no goal: the same, through the agent's own ShellExecutor (setsid, output FIFO, process
             // group file, reader), without Raft, journal or dispatch: what the member's spawn path alone reaches.
             double executor = executorCeiling(8, Duration.ofSeconds(ceilingSeconds));
