@@ -129,13 +129,14 @@ public final class Agent implements AutoCloseable {
         processGroups = new ProcessGroups(config.dataDir().resolve("process-groups"));
         journal = new RunJournal(config.dataDir().resolve("journal"), Duration.ofMinutes(10));
         reporter = new Reporter(client, config.nodeName(), journal, clock, Duration.ofMillis(50));
-        runner = new Runner(config.nodeName(), incarnation, journal, ExecutorRegistry.builtIn(), processGroups,
+        ExecutorRegistry executors = ExecutorRegistry.builtIn(); // one registry: what is validated is what runs
+        runner = new Runner(config.nodeName(), incarnation, journal, executors, processGroups,
                 reporter, transport, client, clock, observer, Runner.Settings.defaults());
         runner.recover(); // kills what a previous agent left running, before our own reaper starts
         processGroups.startReaper();
         timer.scheduleWithFixedDelay(runner::prune, 1, 1, TimeUnit.MINUTES);
 
-        jobs = new JobService(client, ExecutorRegistry.builtIn(), membership, selector, clock, Duration.ofSeconds(10));
+        jobs = new JobService(client, executors, membership, selector, clock, Duration.ofSeconds(10));
         initializeCluster();
         if (openFrontDoors) {
             for (FrontDoor door : ServiceLoader.load(FrontDoor.class)) {

@@ -12,6 +12,7 @@ import dev.hibachi.store.raft.StoreUnavailableException;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
@@ -44,16 +45,13 @@ public final class JobsController {
             return Responses.error(400, e.getMessage(), e.field);
         }
         Reply reply = agent.jobs().putJob(job);
-        if (!reply.ok()) {
-            return Responses.of(reply, HttpStatus.CREATED);
-        }
-        return Responses.of(reply, HttpStatus.CREATED).header("Location", "/v1/jobs/" + job.name());
+        MutableHttpResponse<byte[]> response = Responses.of(reply, HttpStatus.CREATED);
+        return reply.ok() ? response.header("Location", "/v1/jobs/" + job.name()) : response;
     }
 
     @Get
     public HttpResponse<byte[]> list() throws StoreUnavailableException {
-        Reply reply = agent.jobs().jobs(null, 0);
-        return Responses.of(reply, HttpStatus.OK).header("X-Total-Count", String.valueOf(reply.value().size()));
+        return withTotalCount(agent.jobs().jobs(null, 0));
     }
 
     @Get("/{name}")
@@ -83,9 +81,7 @@ public final class JobsController {
     public HttpResponse<byte[]> executions(@PathVariable String name,
                                            @QueryValue("output_size_limit") @Nullable Integer outputSizeLimit)
             throws StoreUnavailableException {
-        Reply reply = agent.jobs().executions(name, 0, outputSizeLimit == null ? -1 : outputSizeLimit);
-        return reply.ok() ? Responses.of(reply, HttpStatus.OK)
-                .header("X-Total-Count", String.valueOf(reply.value().size())) : Responses.of(reply, HttpStatus.OK);
+        return withTotalCount(agent.jobs().executions(name, 0, outputSizeLimit == null ? -1 : outputSizeLimit));
     }
 
     @Get("/{name}/executions/{id}")
@@ -97,9 +93,13 @@ public final class JobsController {
     /** Hibachi's addition: the instants of a job that did not run, as ranges with the reason. */
     @Get("/{name}/misses")
     public HttpResponse<byte[]> misses(@PathVariable String name) throws StoreUnavailableException {
-        Reply reply = agent.jobs().misses(name, 0);
-        return reply.ok() ? Responses.of(reply, HttpStatus.OK)
-                .header("X-Total-Count", String.valueOf(reply.value().size())) : Responses.of(reply, HttpStatus.OK);
+        return withTotalCount(agent.jobs().misses(name, 0));
+    }
+
+    /** A list reply with Dkron's {@code X-Total-Count} header; a refusal as it is. */
+    private static HttpResponse<byte[]> withTotalCount(Reply reply) {
+        MutableHttpResponse<byte[]> response = Responses.of(reply, HttpStatus.OK);
+        return reply.ok() ? response.header("X-Total-Count", String.valueOf(reply.value().size())) : response;
     }
 
     private static Job parseJob(String body) throws BadBody {
