@@ -37,7 +37,7 @@ final class ProcessRun implements RunningExecution {
     private static final long POLL_MILLIS = 100;
 
     private final String label;
-    private final Process process;
+    private final Child process;
     private final OptionalLong pgid;
     private final OutputBuffer out;
     private final ProcessGroups groups;
@@ -56,7 +56,7 @@ final class ProcessRun implements RunningExecution {
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile ScheduledFuture<?> timeoutTask;
 
-    ProcessRun(String label, Process process, OptionalLong pgid, OutputBuffer out, ProcessGroups groups,
+    ProcessRun(String label, Child process, OptionalLong pgid, OutputBuffer out, ProcessGroups groups,
                InputStream output, Path fifo) {
         this.label = label;
         this.process = process;
@@ -71,7 +71,8 @@ final class ProcessRun implements RunningExecution {
     void begin(Duration timeout, String timeoutText) {
         // Registered first: with the JDK's pipe (fallback), the JDK's own exit handler for that pipe
         // can block while our reader is inside read(), and dependents run newest first.
-        CompletableFuture<Process> exit = process.onExit();
+        // A failed wait completes too: finish() then reports it rather than leaving the run open.
+        CompletableFuture<Void> exit = process.exit().handle((code, error) -> null);
         if (groups != null && pgid.isPresent()) {
             groups.register(pgid.getAsLong());
         }
@@ -203,16 +204,12 @@ final class ProcessRun implements RunningExecution {
             boolean reached = Procs.signalGroup(pgid.getAsLong(), sig);
             // Just after start, the child may not have called setsid() yet: then reach it directly.
             if (!reached && process.isAlive()) {
-                if (kill) {
-                    process.destroyForcibly();
-                } else {
-                    process.destroy();
-                }
+                process.signal(kill);
             }
             return;
         }
         List<ProcessHandle> all = process.descendants().collect(Collectors.toList());
-        all.add(0, process.toHandle());
+        process.signal(kill);
         for (ProcessHandle h : all) {
             if (kill) {
                 h.destroyForcibly();
@@ -243,7 +240,7 @@ final class ProcessRun implements RunningExecution {
                 log.warn("{}: output still open after its process group was killed (a process left the "
                         + "group?); no longer reading it", label);
             }
-            int exitCode = process.exitValue();
+            int exitCode = process.exit().join();
             String note = stopNote.get();
             if (note != null) {
                 out.appendLine(note);

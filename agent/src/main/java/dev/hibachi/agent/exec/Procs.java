@@ -182,8 +182,8 @@ final class Procs {
     }
 
     /**
-     * Sends {@code signal} ("TERM", "KILL", "0", ...) to every process of group {@code pgid}, with
-     * {@code kill -s SIGNAL -- -PGID}. Returns whether the signal was delivered to at least one
+     * Sends {@code signal} ("TERM", "KILL", "0", ...) to every process of group {@code pgid}: with the
+     * C library's {@code kill} where {@link PosixSpawn} can, else with {@code kill -s SIGNAL -- -PGID}. Returns whether the signal was delivered to at least one
      * process; "no such process" is a normal {@code false}, any other failure is logged.
      */
     static boolean signalGroup(long pgid, String signal) {
@@ -192,6 +192,15 @@ final class Procs {
         }
         if (!SIGNAL.matcher(signal).matches()) {
             throw new IllegalArgumentException("bad signal name: " + signal);
+        }
+        java.util.OptionalInt number = PosixSpawn.signalNumber(signal);
+        if (number.isPresent()) {
+            try {
+                return PosixSpawn.kill(-pgid, number.getAsInt());
+            } catch (IllegalStateException e) {
+                log.warn("signal {} to process group {} failed: {}", signal, pgid, e.getMessage());
+                return false;
+            }
         }
         List<String> cmd = KILL.isPresent()
                 ? List.of(KILL.get(), "-s", signal, "--", "-" + pgid)

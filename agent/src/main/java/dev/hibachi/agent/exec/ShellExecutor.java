@@ -201,6 +201,10 @@ public final class ShellExecutor implements Executor {
                         "cannot run program \"" + spec.argv().get(0) + "\": " + problem);
             }
         }
+        Path fifo = Fifos.acquire();
+        if (fifo != null && PosixSpawn.available()) {
+            return spawnNatively(spec, env, cwd, fifo, out, label, request.groups());
+        }
         List<String> cmd = new ArrayList<>(spec.argv().size() + 1);
         boolean ownGroup = Procs.setsid().isPresent();
         if (ownGroup) {
@@ -212,16 +216,13 @@ public final class ShellExecutor implements Executor {
         }
         cmd.addAll(spec.argv());
         pb.command(cmd);
-        Path fifo = Fifos.acquire();
         Process process;
         InputStream output = null;
         try {
             if (fifo == null) {
                 process = pb.start();
             } else {
-                // Holding the FIFO open read-write first lets both ends open without blocking: the
-                // read end stays ours, the write end becomes the child's stdout and stderr.
-                try (RandomAccessFile hold = new RandomAccessFile(fifo.toFile(), "rw")) {
+                try (RandomAccessFile hold = holdOpen(fifo)) {
                     output = new FileInputStream(fifo.toFile());
                     pb.redirectOutput(ProcessBuilder.Redirect.to(fifo.toFile()));
                     process = pb.start();
@@ -238,11 +239,43 @@ public final class ShellExecutor implements Executor {
         // pid is the new group's id.
         OptionalLong pgid = ownGroup ? OptionalLong.of(process.pid()) : OptionalLong.empty();
         log.debug("{}: started pid {}{}", label, process.pid(), ownGroup ? " in its own process group" : "");
-        ProcessRun run = fifo == null
-                ? new ProcessRun(label, process, pgid, out, request.groups(), process.getInputStream(), null)
-                : new ProcessRun(label, process, pgid, out, request.groups(), output, fifo);
+        ProcessRun run = new ProcessRun(label, Child.of(process), pgid, out, request.groups(),
+                fifo == null ? process.getInputStream() : output, fifo);
         run.begin(spec.timeout(), spec.timeoutText());
         return run;
+    }
+
+    /** The fast path: {@link PosixSpawn}, output to {@code fifo}, in a session whose id is the pid. */
+    private static RunningExecution spawnNatively(Spec spec, Map<String, String> env, Path cwd, Path fifo,
+                                                  OutputBuffer out, String label, ProcessGroups groups) {
+        String program = spec.argv().get(0);
+        Path located = locate(program, env.get("PATH"), cwd);
+        if (located == null) {
+            Fifos.discard(fifo);
+            return ProcessRun.failedToStart(out, "cannot run program \"" + program + "\": No such file or directory");
+        }
+        InputStream output = null;
+        long pid;
+        try (RandomAccessFile hold = holdOpen(fifo)) {
+            output = new FileInputStream(fifo.toFile());
+            pid = PosixSpawn.spawn(located.toString(), spec.argv(), env, cwd, fifo);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(output);
+            Fifos.discard(fifo);
+            return ProcessRun.failedToStart(out, "cannot run program \"" + program + "\": " + e.getMessage());
+        }
+        log.debug("{}: started pid {} in its own session", label, pid);
+        ProcessRun run = new ProcessRun(label, Child.spawned(pid), OptionalLong.of(pid), out, groups, output, fifo);
+        run.begin(spec.timeout(), spec.timeoutText());
+        return run;
+    }
+
+    /**
+     * Holding the FIFO open read-write first lets both ends open without blocking: the read end stays
+     * ours, the write end becomes the child's stdout and stderr.
+     */
+    private static RandomAccessFile holdOpen(Path fifo) throws IOException {
+        return new RandomAccessFile(fifo.toFile(), "rw");
     }
 
     private static void closeQuietly(InputStream in) {
@@ -261,27 +294,46 @@ public final class ShellExecutor implements Executor {
      * null when it looks runnable.
      */
     static String programProblem(String program, String path, Path cwd) {
+        boolean denied = false;
+        for (Path candidate : candidates(program, path, cwd)) {
+            String problem = fileProblem(candidate);
+            if (problem == null) {
+                return null;
+            }
+            denied |= problem.equals("Permission denied");
+        }
+        return denied ? "Permission denied" : "No such file or directory";
+    }
+
+    /** The file {@code execvp} would run for {@code program} (see {@link #programProblem}); null if none. */
+    static Path locate(String program, String path, Path cwd) {
+        for (Path candidate : candidates(program, path, cwd)) {
+            if (fileProblem(candidate) == null) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Where {@code execvp} looks for {@code program}, in order. */
+    private static List<Path> candidates(String program, String path, Path cwd) {
+        List<Path> out = new ArrayList<>();
         if (program.isEmpty()) {
-            return "No such file or directory";
+            return out;
         }
         Path base = cwd != null ? cwd : Path.of("").toAbsolutePath();
         try {
             if (program.indexOf('/') >= 0) {
-                return fileProblem(base.resolve(program));
+                out.add(base.resolve(program));
+                return out;
             }
-            boolean denied = false;
             for (String d : (path == null ? "/bin:/usr/bin" : path).split(":", -1)) {
-                Path candidate = base.resolve(d.isEmpty() ? "." : d).resolve(program);
-                String problem = fileProblem(candidate);
-                if (problem == null) {
-                    return null;
-                }
-                denied |= problem.equals("Permission denied");
+                out.add(base.resolve(d.isEmpty() ? "." : d).resolve(program));
             }
-            return denied ? "Permission denied" : "No such file or directory";
         } catch (InvalidPathException e) {
-            return "No such file or directory";
+            // a name no file can have: nothing to run
         }
+        return out;
     }
 
     private static String fileProblem(Path p) {

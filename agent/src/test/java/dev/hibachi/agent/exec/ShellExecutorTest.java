@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The executor as it runs jobs here: through {@link PosixSpawn} (see {@link ShellExecutorSetsidTest}). */
 class ShellExecutorTest {
 
     private final ShellExecutor shell = new ShellExecutor();
@@ -65,6 +66,33 @@ class ShellExecutorTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.output()).isEqualTo("hello\nto-stderr\n");
         assertThat(r.outputTruncated()).isFalse();
+    }
+
+    @Test
+    void leadsItsOwnSessionAndInheritsNoDescriptors() throws Exception {
+        // $$ is the shell; its session id and process group are its own pid. Only 0, 1 and 2 are open.
+        ExecutionResult r = result(run(sh("echo $$ $(ps -o sid= -p $$) $(ps -o pgid= -p $$); ls /proc/$$/fd")));
+        String[] lines = r.output().split("\n");
+        String[] ids = lines[0].trim().split("\\s+");
+        assertThat(ids).hasSize(3);
+        assertThat(ids[1]).isEqualTo(ids[0]);
+        assertThat(ids[2]).isEqualTo(ids[0]);
+        assertThat(lines).hasSize(4).endsWith("0", "1", "2");
+    }
+
+    @Test
+    void signalsAreAtTheirDefaults() throws Exception {
+        // SIGPIPE at its default ends `yes` quietly; ignored, `yes` would complain of a broken pipe.
+        ExecutionResult r = result(run(sh("yes | head -1")));
+        assertThat(r.output()).isEqualTo("y\n");
+        assertThat(r.success()).isTrue();
+    }
+
+    @Test
+    void aSignalEndingTheJobGivesExitCode128PlusIt() throws Exception {
+        ExecutionResult r = result(run(sh("kill -9 $$")));
+        assertThat(r.exitCode()).isEqualTo(128 + 9);
+        assertThat(r.success()).isFalse();
     }
 
     @Test
