@@ -12,9 +12,18 @@ public final class ExecutorRegistry {
     private final Map<String, Executor> byName = new TreeMap<>();
 
     public ExecutorRegistry(ClassLoader loader) {
-        for (Executor e : ServiceLoader.load(Executor.class, loader)) {
+        this(ServiceLoader.load(Executor.class, loader));
+    }
+
+    private ExecutorRegistry(Iterable<Executor> executors) {
+        for (Executor e : executors) {
             byName.putIfAbsent(e.name(), e);
         }
+    }
+
+    /** Exactly these executors (tests, and tools that embed an agent). */
+    public static ExecutorRegistry of(Executor... executors) {
+        return new ExecutorRegistry(java.util.List.of(executors));
     }
 
     public static ExecutorRegistry builtIn() {

@@ -42,9 +42,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Runner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
 
-    public record Settings(int spawnThreads, Duration claimAfter, int outputBytes, Duration killGrace) {
+    /**
+     * @param maxWaiting attempts accepted but not yet started, at most; beyond it an attempt is closed as failed
+     *     at once (see {@link #accept}), so that orders arriving faster than processes can be spawned cannot
+     *     grow the heap without bound
+     */
+    public record Settings(int spawnThreads, Duration claimAfter, int outputBytes, Duration killGrace,
+                           int maxWaiting) {
         public static Settings defaults() {
-            return new Settings(8, Duration.ofSeconds(2), OutputBuffer.DEFAULT_CAPACITY, Duration.ofSeconds(5));
+            return new Settings(8, Duration.ofSeconds(2), OutputBuffer.DEFAULT_CAPACITY, Duration.ofSeconds(5),
+                    10_000);
+        }
+
+        public Settings withSpawnThreads(int value) {
+            return new Settings(value, claimAfter, outputBytes, killGrace, maxWaiting);
+        }
+
+        public Settings withMaxWaiting(int value) {
+            return new Settings(spawnThreads, claimAfter, outputBytes, killGrace, value);
         }
     }
 
@@ -144,7 +159,12 @@ public final class Runner implements AutoCloseable {
         }
     }
 
-    /** Journals, acknowledges and spawns attempts (never one the journal already has). */
+    /**
+     * Journals, acknowledges and spawns attempts (never one the journal already has). An attempt that finds
+     * {@code maxWaiting} others still waiting to start is not queued: it fails at once with the reason, which
+     * reaches the store like any result (the leader must not wait for a start that may never come, and a
+     * refusal would leave the attempt open while this member stays alive).
+     */
     private synchronized void accept(String leader, List<RunOrder.Attempt> candidates, List<RunAck.Entry> acks) {
         List<RunOrder.Attempt> attempts = new ArrayList<>();
         for (RunOrder.Attempt a : candidates) {
@@ -164,6 +184,13 @@ public final class Runner implements AutoCloseable {
             transport.sendAck(leader, new RunAck(node, incarnation, acks));
         }
         for (RunOrder.Attempt a : attempts) {
+            int waiting = launching.get();
+            if (waiting >= settings.maxWaiting()) {
+                LOG.warn("Not starting {}: {} attempts are already waiting to start on this member", a.key(), waiting);
+                finish(a, now, new ExecutionResult(false, -1, "[hibachi: not started: " + node + " is overloaded, "
+                        + waiting + " attempts were already waiting to start]", false));
+                continue;
+            }
             launching.incrementAndGet();
             spawnPool.execute(() -> launch(a));
         }

@@ -11,14 +11,18 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -29,26 +33,50 @@ import java.util.concurrent.TimeoutException;
  * The store's read/write API, over a Ratis client: writes are commands proposed to the leader (the client
  * follows redirects from followers), reads are linearizable queries. Retries are bounded, so a caller
  * without a quorum gets an error instead of waiting forever.
+ *
+ * <p>A Ratis client whose ordered request ran out of retries closes its sliding window for good: every
+ * later request fails with {@link AlreadyClosedException}. So when a request fails that way, the Ratis
+ * client is replaced by a new one, and an outage longer than the retries does not outlive itself.
  */
 public final class StoreClient implements AutoCloseable {
-    private final RaftClient client;
+    private static final Logger LOG = LoggerFactory.getLogger(StoreClient.class);
+
+    private final Collection<StoreServerConfig.Peer> servers;
+    private final int retries;
+    private final Duration retrySleep;
+    private final Object lock = new Object();
+    private volatile RaftClient client;
+    private boolean closed; // guarded by lock
 
     public StoreClient(Collection<StoreServerConfig.Peer> servers) {
+        this(servers, 40, Duration.ofMillis(250));
+    }
+
+    /** With {@code retries} attempts per request, {@code retrySleep} apart, before it fails. */
+    public StoreClient(Collection<StoreServerConfig.Peer> servers, int retries, Duration retrySleep) {
+        this.servers = List.copyOf(servers);
+        this.retries = retries;
+        this.retrySleep = retrySleep;
+        this.client = newRaftClient();
+    }
+
+    private RaftClient newRaftClient() {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-        this.client = RaftClient.newBuilder()
+        return RaftClient.newBuilder()
                 .setProperties(p)
                 .setRaftGroup(StoreGroup.of(servers))
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
-                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
+                        TimeDuration.valueOf(retrySleep.toMillis(), TimeUnit.MILLISECONDS)))
                 .build();
     }
 
     /** Proposes a command; completes with its reply once applied, or exceptionally if the store is unreachable. */
     public CompletableFuture<Reply> submit(Command command) {
         Message m = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
-        return client.async().send(m).thenApply(StoreClient::reply);
+        RaftClient c = client;
+        return renewing(c, c.async().send(m));
     }
 
     /** Proposes a command and waits for its reply. */
@@ -58,7 +86,45 @@ public final class StoreClient implements AutoCloseable {
 
     public CompletableFuture<Reply> query(Query query) {
         Message m = Message.valueOf(ByteString.copyFrom(Json.write(query)));
-        return client.async().sendReadOnly(m).thenApply(StoreClient::reply);
+        RaftClient c = client;
+        return renewing(c, c.async().sendReadOnly(m));
+    }
+
+    /** The reply of {@code sent}; if it failed because {@code used} is closed for good, replaces {@code used}. */
+    private CompletableFuture<Reply> renewing(RaftClient used, CompletableFuture<RaftClientReply> sent) {
+        return sent.handle((r, error) -> {
+            if (error != null) {
+                if (causedBy(error, AlreadyClosedException.class)) {
+                    renew(used);
+                }
+                throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            }
+            return reply(r);
+        });
+    }
+
+    private void renew(RaftClient broken) {
+        synchronized (lock) {
+            if (closed || client != broken) {
+                return; // closed on purpose, or already replaced
+            }
+            LOG.warn("The store client ran out of retries and closed; starting a new one");
+            client = newRaftClient();
+        }
+        try {
+            broken.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Closing the old store client: {}", e.toString());
+        }
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Reply query(Query query, Duration timeout) throws StoreUnavailableException {
@@ -93,6 +159,9 @@ public final class StoreClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        synchronized (lock) {
+            closed = true;
+        }
         client.close();
     }
 }
