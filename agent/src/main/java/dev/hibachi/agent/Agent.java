@@ -33,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,8 @@ public final class Agent implements AutoCloseable {
     private Reporter reporter;
     private Runner runner;
     private JobService jobs;
+    private volatile CompletableFuture<Void> doorsOpened = CompletableFuture.completedFuture(null);
+    private volatile boolean ready;
     private volatile boolean closed;
 
     private Agent(AgentConfig config, Clock clock, DispatchObserver observer) {
@@ -123,28 +127,50 @@ public final class Agent implements AutoCloseable {
         storeServer.addListener(dispatcher);
         storeServer.addListener(outbox);
         storeServer.addLeadershipListener(leaderRole);
+
+        ExecutorRegistry executors = ExecutorRegistry.builtIn(); // one registry: what is validated is what runs
+        jobs = new JobService(client, executors, membership, selector, clock, Duration.ofSeconds(10));
+        // The HTTP server takes about a second to start: it starts beside the store, and answers 503 on
+        // /health (and waits on the store for the rest) until the agent is ready.
+        if (openFrontDoors) {
+            doorsOpened = CompletableFuture.runAsync(this::openFrontDoors,
+                    runnable -> new Thread(runnable, "front-doors").start());
+        }
         storeServer.start();
         scheduler.rebuildIndex();
 
         processGroups = new ProcessGroups(config.dataDir().resolve("process-groups"));
         journal = new RunJournal(config.dataDir().resolve("journal"), Duration.ofMinutes(10));
         reporter = new Reporter(client, config.nodeName(), journal, clock, Duration.ofMillis(50));
-        ExecutorRegistry executors = ExecutorRegistry.builtIn(); // one registry: what is validated is what runs
         runner = new Runner(config.nodeName(), incarnation, journal, executors, processGroups,
                 reporter, transport, client, clock, observer, Runner.Settings.defaults());
         runner.recover(); // kills what a previous agent left running, before our own reaper starts
         processGroups.startReaper();
         timer.scheduleWithFixedDelay(runner::prune, 1, 1, TimeUnit.MINUTES);
 
-        jobs = new JobService(client, executors, membership, selector, clock, Duration.ofSeconds(10));
         initializeCluster();
-        if (openFrontDoors) {
-            for (FrontDoor door : ServiceLoader.load(FrontDoor.class)) {
-                frontDoors.add(door.open(this));
-            }
+        try {
+            doorsOpened.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
+        ready = true;
         LOG.info("Agent {} started in {} ms (incarnation {})", config.nodeName(),
                 (System.nanoTime() - started) / 1_000_000, incarnation);
+    }
+
+    private void openFrontDoors() {
+        for (FrontDoor door : ServiceLoader.load(FrontDoor.class)) {
+            AutoCloseable opened;
+            try {
+                opened = door.open(this);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+            synchronized (frontDoors) {
+                frontDoors.add(opened);
+            }
+        }
     }
 
     /** Records the cluster-wide settings once (the first server to bootstrap wins), then waits for them. */
@@ -178,9 +204,9 @@ public final class Agent implements AutoCloseable {
         return runner;
     }
 
-    /** True if this agent's store replica has a leader it can reach (the leader may be itself). */
+    /** True once started, until stopped, while this agent's store replica knows a leader (maybe itself). */
     public boolean healthy() {
-        return !closed && storeServer != null && storeServer.leaderId().isPresent();
+        return ready && !closed && storeServer.leaderId().isPresent();
     }
 
     public boolean isLeader() {
@@ -203,8 +229,13 @@ public final class Agent implements AutoCloseable {
         }
         closed = true;
         LOG.info("Agent {} stopping", config.nodeName());
-        for (AutoCloseable door : frontDoors) {
-            closeQuietly(door);
+        try {
+            doorsOpened.join(); // a start that failed may still be opening them
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            // nothing opened, or it failed: what opened is closed below
+        }
+        synchronized (frontDoors) {
+            frontDoors.forEach(Agent::closeQuietly);
         }
         try {
             if (leaderRole != null) {
