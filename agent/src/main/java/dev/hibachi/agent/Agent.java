@@ -104,7 +104,8 @@ public final class Agent implements AutoCloseable {
         }
         long started = System.nanoTime();
         Member self = new Member(config.nodeName(), incarnation, config.tags(), config.server(),
-                config.httpAddr().toString(), config.bindAddr().host() + ":" + config.rpcPort(), Member.Status.ALIVE);
+                config.httpAddr().toString(), config.bindAddr().host() + ":" + config.rpcPort(), config.bindAddr().host(),
+                config.bindAddr().port(), Member.Status.ALIVE);
         membership = new SingleNodeMembership(self);
         transport = new InProcessTransport();
         TargetSelector selector = new TargetSelector(new SecureRandom());

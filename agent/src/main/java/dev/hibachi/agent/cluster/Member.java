@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * An agent as the cluster sees it: its name, its incarnation (new at every start, so a restarted agent is
- * a different member to the runs addressed to its old self), its tags, and how to reach it.
+ * a different member to the runs addressed to its old self), its tags, and how to reach it. The gossip
+ * address is the one other agents connect to (the advertised one), shown as Dkron's {@code Addr}/{@code Port}.
  */
 public record Member(
         String name,
@@ -13,11 +14,39 @@ public record Member(
         boolean server,
         String httpAddress,
         String raftAddress,
+        String gossipHost,
+        int gossipPort,
         Status status) {
 
-    public enum Status { ALIVE, LEAVING, LEFT, FAILED }
+    /** Serf's member states, with Serf's numbers (Dkron's {@code /v1/members} shows {@code Status} as one). */
+    public enum Status {
+        ALIVE(1), LEAVING(2), LEFT(3), FAILED(4);
+
+        private final int serfCode;
+
+        Status(int serfCode) {
+            this.serfCode = serfCode;
+        }
+
+        public int serfCode() {
+            return serfCode;
+        }
+    }
+
+    public Member {
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
 
     public boolean alive() {
         return status == Status.ALIVE;
+    }
+
+    /** Gone from the view: it failed or left, and waits to be reaped or to come back. */
+    public boolean gone() {
+        return status == Status.FAILED || status == Status.LEFT;
+    }
+
+    public Member withStatus(Status value) {
+        return new Member(name, incarnation, tags, server, httpAddress, raftAddress, gossipHost, gossipPort, value);
     }
 }

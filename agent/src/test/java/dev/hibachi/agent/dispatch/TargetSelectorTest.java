@@ -23,11 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TargetSelectorTest {
 
     private static Member alive(String name, Map<String, String> tags) {
-        return new Member(name, "inc-" + name, tags, false, "127.0.0.1:8080", "127.0.0.1:6868", Member.Status.ALIVE);
+        return new Member(name, "inc-" + name, tags, false, "127.0.0.1:8080", "127.0.0.1:6868", "127.0.0.1", 8946,
+                Member.Status.ALIVE);
     }
 
     private static Member withStatus(String name, Map<String, String> tags, Member.Status status) {
-        return new Member(name, "inc-" + name, tags, false, "127.0.0.1:8080", "127.0.0.1:6868", status);
+        return new Member(name, "inc-" + name, tags, false, "127.0.0.1:8080", "127.0.0.1:6868", "127.0.0.1", 8946,
+                status);
     }
 
     /** a, b, c are web; a, b are in eu; c is in us; d is a db in eu; e has no tags; f is a dead web; g left. */
