@@ -10,7 +10,12 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.proto.RaftProtos;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
@@ -115,6 +120,78 @@ public final class StoreClient implements AutoCloseable {
             broken.close();
         } catch (IOException | RuntimeException e) {
             LOG.debug("Closing the old store client: {}", e.toString());
+        }
+    }
+
+    /** A voting member of the store's Raft group, as its configuration lists it. */
+    public record RaftPeerInfo(String id, String address, boolean leader) {
+    }
+
+    /**
+     * The Raft group's current voting members, as the first server that answers knows them.
+     *
+     * @throws StoreUnavailableException when no known server answers
+     */
+    public List<RaftPeerInfo> raftPeers() throws StoreUnavailableException {
+        RaftClient c = client;
+        IOException last = null;
+        for (StoreServerConfig.Peer server : servers) {
+            try {
+                GroupInfoReply info = c.getGroupManagementApi(RaftPeerId.valueOf(server.id())).info(StoreGroup.ID);
+                RaftProtos.RoleInfoProto role = info.getRoleInfoProto();
+                String leader = role.getRole() == RaftProtos.RaftPeerRole.LEADER ? server.id()
+                        : role.hasFollowerInfo() ? role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8()
+                        : "";
+                return info.getConf().map(conf -> conf.getPeersList().stream()
+                        .map(p -> new RaftPeerInfo(p.getId().toStringUtf8(), p.getAddress(),
+                                p.getId().toStringUtf8().equals(leader)))
+                        .toList()).orElse(List.of());
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw new StoreUnavailableException("no store server answered" + (last == null ? "" : ": " + last.getMessage()),
+                last);
+    }
+
+    /** Adds {@code peer} to the Raft group as a voter (a no-op if it is one already). */
+    public void addRaftPeer(StoreServerConfig.Peer peer) throws StoreUnavailableException {
+        setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(List.of(StoreGroup.peer(peer)))
+                .setMode(SetConfigurationRequest.Mode.ADD).build(), "add " + peer.id());
+    }
+
+    /**
+     * Removes the voter {@code id} from the Raft group, if the configuration has not changed meanwhile.
+     *
+     * @return false when {@code id} is not a voter
+     */
+    public boolean removeRaftPeer(String id) throws StoreUnavailableException {
+        List<RaftPeerInfo> current = raftPeers();
+        if (current.stream().noneMatch(p -> p.id().equals(id))) {
+            return false;
+        }
+        List<RaftPeer> before = current.stream()
+                .map(p -> StoreGroup.peer(new StoreServerConfig.Peer(p.id(), p.address()))).toList();
+        List<RaftPeer> after = before.stream().filter(p -> !p.getId().toString().equals(id)).toList();
+        setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInCurrentConf(before).setServersInNewConf(after)
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build(), "remove " + id);
+        return true;
+    }
+
+    private void setConfiguration(SetConfigurationRequest.Arguments arguments, String what)
+            throws StoreUnavailableException {
+        RaftClientReply reply;
+        try {
+            reply = client.admin().setConfiguration(arguments);
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot " + what + ": " + e.getMessage(), e);
+        }
+        if (!reply.isSuccess()) {
+            Exception ex = reply.getException();
+            throw new StoreUnavailableException("cannot " + what + ": "
+                    + (ex == null ? "refused" : ex.getMessage()), ex);
         }
     }
 

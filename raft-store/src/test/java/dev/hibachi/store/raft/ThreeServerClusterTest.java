@@ -190,6 +190,35 @@ class ThreeServerClusterTest {
         assertThat(localJobNames(back)).isEqualTo(localJobNames(newLeader));
     }
 
+    @Test
+    void aServerStartedLaterIsAddedCatchesUpAndCanBeRemoved() throws Exception {
+        configs.keySet().forEach(this::start);
+        StoreServer leader = awaitLeader();
+        StoreClient client = client(peers.toArray(StoreServerConfig.Peer[]::new));
+        List<String> before = write(client, "before-", 0, 60);
+        assertThat(client.raftPeers()).extracting(StoreClient.RaftPeerInfo::id).containsExactlyInAnyOrder("n1", "n2", "n3");
+        assertThat(client.raftPeers()).filteredOn(StoreClient.RaftPeerInfo::leader).singleElement()
+                .extracting(StoreClient.RaftPeerInfo::id).isEqualTo(id(leader));
+
+        // A fourth server starts with no peers: it waits until the leader adds it.
+        int port = StoreTestSupport.freePort();
+        StoreServerConfig.Peer fourth = new StoreServerConfig.Peer("n4", "127.0.0.1:" + port);
+        StoreServerConfig config = StoreServerConfig.singleNode("n4", "127.0.0.1", port, root.resolve("n4"))
+                .withPeers(List.of()).withSnapshotEvery(SNAPSHOT_EVERY);
+        StoreServer added = StoreServer.start(config);
+        running.put("n4", added);
+        client.addRaftPeer(fourth);
+        assertThat(client.raftPeers()).extracting(StoreClient.RaftPeerInfo::id).contains("n4").hasSize(4);
+        List<String> after = write(client, "after-", 0, 20);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(localJobNames(added)).containsAll(before).containsAll(after));
+
+        assertThat(client.removeRaftPeer("n4")).isTrue();
+        assertThat(client.raftPeers()).extracting(StoreClient.RaftPeerInfo::id).containsExactlyInAnyOrder("n1", "n2", "n3");
+        assertThat(client.removeRaftPeer("n4")).isFalse();
+        assertThat(write(client, "removed-", 0, 5)).hasSize(5);
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------
 
     void start(String id) {
