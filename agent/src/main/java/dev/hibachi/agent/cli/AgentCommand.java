@@ -15,10 +15,8 @@ import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -113,9 +111,20 @@ public final class AgentCommand implements Runnable {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--shutdown-grace: " + e.getMessage());
         }
-        return new AgentConfig(nodeName != null ? nodeName : hostName(), isServer, Math.max(1, expect),
-                HostPort.parse(bind, 8946), HostPort.parse(httpAddr, 8080), rpcPort, dataDir.toAbsolutePath(),
-                Map.copyOf(tags), List.of(), grace, executionsKept, ZoneId.systemDefault().getId());
+        HostPort bound = HostPort.parse(bind, 8946);
+        return new AgentConfig.Builder()
+                .nodeName(nodeName != null ? nodeName : hostName())
+                .server(isServer)
+                .bootstrapExpect(Math.max(1, expect))
+                .bindAddr(bound)
+                .advertiseAddr(bound)
+                .httpAddr(HostPort.parse(httpAddr, 8080))
+                .rpcPort(rpcPort)
+                .dataDir(dataDir.toAbsolutePath())
+                .tags(tags)
+                .shutdownGrace(grace)
+                .executionsKept(executionsKept)
+                .build();
     }
 
     private static void setLogLevel(String level) {
