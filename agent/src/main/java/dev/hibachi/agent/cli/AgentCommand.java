@@ -2,93 +2,178 @@ package dev.hibachi.agent.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import dev.hibachi.agent.Agent;
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
 import dev.hibachi.store.schedule.GoDuration;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneId;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** {@code hibachi agent}: starts an agent, with Dkron's flags. Runs until SIGTERM or SIGINT. */
-@Command(name = "agent", mixinStandardHelpOptions = true,
-        description = "Starts a Hibachi agent. SIGTERM stops it gracefully: running jobs may finish first.")
+/**
+ * {@code hibachi agent}: starts an agent, with Dkron's flags. Runs until SIGTERM or SIGINT. Flags not given
+ * are taken from {@code HIBACHI_*} variables, then the {@code --config} file ({@link SettingSources}).
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Starts a Hibachi agent. SIGTERM stops it gracefully: running jobs may finish first.",
+        footer = {"",
+                "Each flag can also be set by its environment variable, HIBACHI_ and the flag's name in upper case"
+                        + " with - as _ (HIBACHI_NODE_NAME; --tag's is HIBACHI_TAGS=k=v,k2=v2), or by its key in the"
+                        + " --config file, the name without dashes (node-name: web-1; tags: is a map, join: and"
+                        + " retry-join: are lists). A flag beats its variable, which beats the file, which beats"
+                        + " the default."})
 public final class AgentCommand implements Runnable {
     /** Set while an agent runs, so {@link Main} does not exit the JVM under it. */
     static final AtomicBoolean RUNNING = new AtomicBoolean();
 
-    @Option(names = "--dev", description = "Single-node development mode: --server --bootstrap-expect 1, bound to"
-            + " 127.0.0.1.")
+    /** Starts the agent; a seam so tests can check that nothing starts. */
+    interface Launcher {
+        AutoCloseable start(AgentConfig config) throws Exception;
+    }
+
+    @Option(names = "--config", paramLabel = "<file>", description = {"YAML file of settings: keys are the flag names"
+            + " without dashes (node-name: web-1), tags: is a map, join: a list.", "Default: none."})
+    Path configFile;
+
+    // fallbackValue: a typed flag means true even when its variable or file already says true (picocli would
+    // otherwise set a typed flag to the opposite of its default).
+    @Option(names = "--dev", defaultValue = "false", fallbackValue = "true",
+            description = {"Single-node development mode: --server --bootstrap-expect 1, bound to 127.0.0.1.",
+                    "Default: ${DEFAULT-VALUE}."})
     boolean dev;
 
-    @Option(names = "--server", description = "Run a replica of the job store, and schedule while leading.")
+    @Option(names = "--server", defaultValue = "false", fallbackValue = "true",
+            description = {"Run a replica of the job store, and schedule while leading.", "Default: ${DEFAULT-VALUE}."})
     boolean server;
 
-    @Option(names = "--bootstrap-expect", description = "Servers to wait for before forming the store (1: alone).",
-            defaultValue = "0")
+    @Option(names = "--bootstrap-expect", paramLabel = "<n>", defaultValue = "0", description = {"Servers to wait for"
+            + " before forming the store (1: alone).", "Default: ${DEFAULT-VALUE}."})
     int bootstrapExpect;
 
-    @Option(names = "--node-name", description = "Unique name of this agent (default: the host name).")
+    @Option(names = "--node-name", paramLabel = "<name>", description = {"Unique name of this agent.",
+            "Default: the host name."})
     String nodeName;
 
-    @Option(names = "--bind-addr", description = "Address for cluster traffic (default: first private address"
-            + ":8946; 127.0.0.1:8946 with --dev).")
+    @Option(names = "--bind-addr", paramLabel = "<host:port>", description = {"Address for cluster traffic.",
+            "Default: the first private address, port 8946 (127.0.0.1:8946 with --dev)."})
     String bindAddr;
 
-    @Option(names = "--http-addr", defaultValue = "127.0.0.1:8080",
-            description = "Address of the HTTP API and dashboard (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--advertise-addr", paramLabel = "<host:port>", description = {"Address the other members use"
+            + " to reach this one; its port defaults to the bind port.", "Default: the bind address (the first"
+            + " private address if bound to 0.0.0.0)."})
+    String advertiseAddr;
+
+    @Option(names = "--http-addr", paramLabel = "<host:port>", defaultValue = "127.0.0.1:8080",
+            description = {"Address of the HTTP API and dashboard (:8080 listens on all interfaces).",
+                    "Default: ${DEFAULT-VALUE}."})
     String httpAddr;
 
-    @Option(names = "--rpc-port", defaultValue = "6868", description = "Raft port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rpc-port", paramLabel = "<port>", defaultValue = "6868",
+            description = {"Raft port.", "Default: ${DEFAULT-VALUE}."})
     int rpcPort;
 
-    @Option(names = "--data-dir", defaultValue = "hibachi.data", description = "Data directory (default:"
-            + " ./${DEFAULT-VALUE}).")
+    @Option(names = "--join", paramLabel = "<host:port>", split = ",", description = {"A member to join at start;"
+            + " repeatable or comma-separated. A failed join is only a warning.", "Default: none."})
+    List<String> join;
+
+    @Option(names = "--retry-join", paramLabel = "<host:port>", split = ",", description = {"Like --join, but"
+            + " retried every --retry-interval, up to --retry-max attempts.", "Default: none."})
+    List<String> retryJoin;
+
+    @Option(names = "--retry-interval", paramLabel = "<duration>", defaultValue = "30s",
+            description = {"Wait between --retry-join attempts (Go duration).", "Default: ${DEFAULT-VALUE}."})
+    String retryInterval;
+
+    @Option(names = "--retry-max", paramLabel = "<n>", defaultValue = "0",
+            description = {"Attempts of --retry-join; 0 retries forever.", "Default: ${DEFAULT-VALUE}."})
+    int retryMax;
+
+    @Option(names = {"--reconnect-timeout", "--serf-reconnect-timeout"}, paramLabel = "<duration>",
+            defaultValue = "24h", description = {"How long a failed or departed member stays listed before it is"
+            + " reaped (Go duration; Dkron's --serf-reconnect-timeout).", "Default: ${DEFAULT-VALUE}."})
+    String reconnectTimeout;
+
+    @Option(names = "--tag", paramLabel = "<key=value>", split = ",", description = {"A tag of this agent;"
+            + " repeatable or comma-separated. Given here or by variable, it replaces the file's tags.",
+            "Default: none."})
+    List<String> tags;
+
+    @Option(names = "--data-dir", paramLabel = "<dir>", defaultValue = "hibachi.data",
+            description = {"Data directory.", "Default: ./${DEFAULT-VALUE}."})
     Path dataDir;
 
-    @Option(names = "--tag", description = "A key=value tag of this agent; repeatable.", mapFallbackValue = "")
-    Map<String, String> tags = new LinkedHashMap<>();
-
-    @Option(names = "--log-level", defaultValue = "info", description = "debug, info, warn or error.")
+    @Option(names = "--log-level", paramLabel = "<level>", defaultValue = "info", description = {"debug, info, warn"
+            + " or error (Dkron's trace, fatal and panic are taken too).", "Default: ${DEFAULT-VALUE}."})
     String logLevel;
 
-    @Option(names = "--shutdown-grace", defaultValue = "30s",
-            description = "How long running jobs may finish after SIGTERM before they are killed (Go duration).")
+    @Option(names = "--shutdown-grace", paramLabel = "<duration>", defaultValue = "30s",
+            description = {"How long running jobs may finish after SIGTERM before they are killed (Go duration).",
+                    "Default: ${DEFAULT-VALUE}."})
     String shutdownGrace;
 
-    @Option(names = "--executions-kept", defaultValue = "100",
-            description = "Executions kept per job (recorded when the cluster is first formed).")
+    @Option(names = "--executions-kept", paramLabel = "<n>", defaultValue = "100",
+            description = {"Executions kept per job (recorded when the cluster is first formed).",
+                    "Default: ${DEFAULT-VALUE}."})
     int executionsKept;
+
+    @Spec
+    CommandSpec spec;
+
+    private final LocalHost host;
+    private final Launcher launcher;
+    private final SettingSources sources;
+
+    /**
+     * @param env the environment to read {@code HIBACHI_*} variables from (the process's in production)
+     */
+    AgentCommand(Map<String, String> env, LocalHost host, Launcher launcher) {
+        this.host = host;
+        this.launcher = launcher;
+        this.sources = new SettingSources(env, () -> configFile);
+    }
+
+    /** This command's command line: help that names each flag's variable, and defaults from the sources. */
+    CommandLine commandLine() {
+        CommandLine line = new CommandLine(this);
+        SettingName.addToHelp(line.getCommandSpec());
+        line.setDefaultValueProvider(sources);
+        return line;
+    }
 
     @Override
     public void run() {
-        setLogLevel(logLevel);
+        Level level = logLevel();
         AgentConfig config = config();
-        Agent agent;
+        setLogLevel(level);
+        AutoCloseable agent;
         try {
-            agent = Agent.start(config);
+            agent = launcher.start(config);
         } catch (Exception e) {
             LoggerFactory.getLogger(AgentCommand.class).error("The agent could not start: {}", e.getMessage(), e);
-            throw new picocli.CommandLine.ExecutionException(new picocli.CommandLine(this),
+            throw new CommandLine.ExecutionException(spec.commandLine(),
                     "the agent could not start: " + e.getMessage(), e);
         }
         RUNNING.set(true);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
+            try {
+                agent.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(AgentCommand.class).warn("The agent did not stop cleanly", e);
+            }
             stopped.countDown();
         }, "shutdown"));
         try {
@@ -98,53 +183,137 @@ public final class AgentCommand implements Runnable {
         }
     }
 
+    /** The agent's configuration from the parsed flags; a bad value throws, naming its flag. */
     AgentConfig config() {
+        sources.configFile(spec.commandLine()); // reports a bad file, which parsing only skipped
+        if (bootstrapExpect < 0) {
+            throw invalid("--bootstrap-expect", bootstrapExpect, "must be 0 or more");
+        }
         boolean isServer = server || dev;
         int expect = dev ? 1 : bootstrapExpect;
         if (isServer && expect > 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new ParameterException(spec.commandLine(),
                     "--bootstrap-expect " + expect + ": this build forms single-server clusters only (use 1)");
         }
-        String bind = bindAddr != null ? bindAddr : (dev ? "127.0.0.1" : firstPrivateAddress()) + ":8946";
-        Duration grace;
-        try {
-            grace = GoDuration.parse(shutdownGrace);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--shutdown-grace: " + e.getMessage());
+        String name = nodeName != null ? nodeName.trim() : host.name();
+        if (name.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--node-name: must not be empty",
+                    spec.findOption("--node-name"), nodeName);
         }
-        return new AgentConfig(nodeName != null ? nodeName : hostName(), isServer, Math.max(1, expect),
-                HostPort.parse(bind, 8946), HostPort.parse(httpAddr, 8080), rpcPort, dataDir.toAbsolutePath(),
-                Map.copyOf(tags), List.of(), grace, executionsKept, ZoneId.systemDefault().getId());
+        HostPort bind = bindAddr != null ? address("--bind-addr", bindAddr, AgentConfig.GOSSIP_PORT)
+                : new HostPort(dev ? "127.0.0.1" : host.privateAddress(), AgentConfig.GOSSIP_PORT);
+        if (rpcPort < 1 || rpcPort > 65535) {
+            throw invalid("--rpc-port", rpcPort, "must be from 1 to 65535");
+        }
+        if (retryMax < 0) {
+            throw invalid("--retry-max", retryMax, "must be 0 (retry forever) or more");
+        }
+        if (executionsKept < 1) {
+            throw invalid("--executions-kept", executionsKept, "must be 1 or more");
+        }
+        if (dataDir.toString().isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--data-dir: must not be empty",
+                    spec.findOption("--data-dir"), dataDir.toString());
+        }
+        return new AgentConfig.Builder()
+                .nodeName(name)
+                .server(isServer)
+                .bootstrapExpect(Math.max(1, expect))
+                .bindAddr(bind)
+                .advertiseAddr(advertiseAddr(bind))
+                .httpAddr(address("--http-addr", httpAddr, AgentConfig.HTTP_PORT))
+                .rpcPort(rpcPort)
+                .dataDir(dataDir.toAbsolutePath())
+                .tags(tags())
+                .join(members("--join", join))
+                .retryJoin(members("--retry-join", retryJoin))
+                .retryInterval(duration("--retry-interval", retryInterval, false))
+                .retryMax(retryMax)
+                .reconnectTimeout(duration("--reconnect-timeout", reconnectTimeout, false))
+                .shutdownGrace(duration("--shutdown-grace", shutdownGrace, true))
+                .executionsKept(executionsKept)
+                .build();
     }
 
-    private static void setLogLevel(String level) {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
-            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
-        }
+    /**
+     * The root log level. Not part of {@link AgentConfig}: logback's level is global to the JVM, and tests run
+     * several agents in one.
+     */
+    Level logLevel() {
+        return switch (logLevel.trim().toLowerCase(Locale.ROOT)) {
+            case "trace" -> Level.TRACE;
+            case "debug" -> Level.DEBUG;
+            case "info" -> Level.INFO;
+            case "warn", "warning" -> Level.WARN;
+            case "error", "fatal", "panic" -> Level.ERROR;
+            default -> throw invalid("--log-level", logLevel, "must be one of debug, info, warn, error");
+        };
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName().toLowerCase();
-        } catch (UnknownHostException e) {
-            return "localhost";
+    /** Dkron's rule: the bind address, unless that is 0.0.0.0, which nobody can reach; then a private one. */
+    private HostPort advertiseAddr(HostPort bind) {
+        if (advertiseAddr == null) {
+            return bind.isAnyAddress() ? new HostPort(host.privateAddress(), bind.port()) : bind;
         }
+        HostPort advertised = address("--advertise-addr", advertiseAddr, bind.port());
+        if (advertised.isAnyAddress()) {
+            throw invalid("--advertise-addr", advertiseAddr, "must be an address other members can reach");
+        }
+        return advertised;
     }
 
-    /** The first site-local IPv4 address of this host, as Dkron's {@code GetPrivateIP}; else loopback. */
-    private static String firstPrivateAddress() {
-        try {
-            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-                    if (a.isSiteLocalAddress() && a instanceof java.net.Inet4Address) {
-                        return a.getHostAddress();
-                    }
-                }
+    private Map<String, String> tags() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String item : tags == null ? List.<String>of() : tags) {
+            int eq = item.indexOf('=');
+            String key = eq < 0 ? "" : item.substring(0, eq).trim();
+            if (key.isEmpty()) {
+                throw invalid("--tag", item, "must be key=value");
             }
-        } catch (java.net.SocketException ignored) {
-            // fall through to loopback
+            out.put(key, item.substring(eq + 1).trim());
         }
-        return "127.0.0.1";
+        return out;
+    }
+
+    private List<String> members(String flag, List<String> values) {
+        List<String> out = new ArrayList<>();
+        for (String value : values == null ? List.<String>of() : values) {
+            out.add(address(flag, value, AgentConfig.GOSSIP_PORT).toString());
+        }
+        return out;
+    }
+
+    private HostPort address(String flag, String text, int defaultPort) {
+        try {
+            return HostPort.parse(text, defaultPort);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage(), spec.findOption(flag),
+                    text);
+        }
+    }
+
+    private Duration duration(String flag, String text, boolean zeroAllowed) {
+        Duration d;
+        try {
+            d = GoDuration.parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(),
+                    flag + ": " + e.getMessage() + "; write e.g. 30s, 5m or 1h30m", spec.findOption(flag), text);
+        }
+        if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
+            throw invalid(flag, text, zeroAllowed ? "must be 0 or more" : "must be more than 0");
+        }
+        return d;
+    }
+
+    private ParameterException invalid(String flag, Object value, String problem) {
+        return new ParameterException(spec.commandLine(), flag + ": '" + value + "' " + problem,
+                spec.findOption(flag), String.valueOf(value));
+    }
+
+    private static void setLogLevel(Level level) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(level);
+        }
     }
 }

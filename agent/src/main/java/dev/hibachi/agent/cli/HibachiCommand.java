@@ -1,13 +1,35 @@
 package dev.hibachi.agent.cli;
 
+import dev.hibachi.agent.Agent;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.Map;
 
 @Command(name = "hibachi", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
-        description = "Hibachi, a distributed cron: every machine runs one agent; servers replicate the jobs.",
-        subcommands = {AgentCommand.class, VersionCommand.class})
+        description = "Hibachi, a distributed cron: every machine runs one agent; servers replicate the jobs.")
 public final class HibachiCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    /** The whole command line; {@code env} is where {@code HIBACHI_*} variables are read (the process's in main). */
+    public static CommandLine commandLine(Map<String, String> env) {
+        return commandLine(new AgentCommand(env, LocalHost.system(), Agent::start));
+    }
+
+    static CommandLine commandLine(AgentCommand agent) {
+        CommandLine root = new CommandLine(new HibachiCommand());
+        root.addSubcommand(agent.commandLine());
+        root.addSubcommand(new VersionCommand());
+        root.setCaseInsensitiveEnumValuesAllowed(true);
+        root.setParameterExceptionHandler(new UsageErrors());
+        return root;
+    }
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -1,0 +1,322 @@
+package dev.hibachi.agent.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.hibachi.agent.AgentConfig;
+import dev.hibachi.agent.AgentConfig.HostPort;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class AgentCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyFlagReachesTheConfig() {
+        AgentConfig c = new TestCli().config(
+                "--server", "--bootstrap-expect", "1", "--node-name", "web-1", "--bind-addr", "10.0.0.1:9000",
+                "--advertise-addr", "203.0.113.7", "--http-addr", ":8081", "--rpc-port", "7000",
+                "--join", "a", "--retry-join", "b:1234", "--retry-interval", "5s", "--retry-max", "3",
+                "--reconnect-timeout", "1h", "--tag", "role=web", "--data-dir", "/var/lib/hibachi",
+                "--shutdown-grace", "1m", "--executions-kept", "7");
+
+        assertThat(c.server()).isTrue();
+        assertThat(c.bootstrapExpect()).isEqualTo(1);
+        assertThat(c.nodeName()).isEqualTo("web-1");
+        assertThat(c.bindAddr()).isEqualTo(new HostPort("10.0.0.1", 9000));
+        assertThat(c.advertiseAddr()).isEqualTo(new HostPort("203.0.113.7", 9000));
+        assertThat(c.httpAddr()).isEqualTo(new HostPort("0.0.0.0", 8081));
+        assertThat(c.rpcPort()).isEqualTo(7000);
+        assertThat(c.join()).containsExactly("a:8946");
+        assertThat(c.retryJoin()).containsExactly("b:1234");
+        assertThat(c.retryInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.retryMax()).isEqualTo(3);
+        assertThat(c.reconnectTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.tags()).isEqualTo(Map.of("role", "web"));
+        assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/hibachi"));
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.executionsKept()).isEqualTo(7);
+    }
+
+    @Test
+    void theCommandLineDefaultsAreTheConfigDefaults() {
+        AgentConfig parsed = new TestCli().config();
+        AgentConfig built = new AgentConfig.Builder().nodeName(TestCli.HOST_NAME)
+                .bindAddr(parsed.bindAddr()).advertiseAddr(parsed.advertiseAddr()).httpAddr(parsed.httpAddr())
+                .dataDir(parsed.dataDir()).build();
+
+        assertThat(parsed).isEqualTo(built);
+        assertThat(parsed.bindAddr()).isEqualTo(new HostPort(TestCli.PRIVATE_ADDRESS, 8946));
+        assertThat(parsed.httpAddr()).isEqualTo(new HostPort("127.0.0.1", 8080));
+        assertThat(parsed.dataDir()).isEqualTo(Path.of("hibachi.data").toAbsolutePath());
+    }
+
+    @Test
+    void devIsAServerOfOneOnLoopback() {
+        AgentConfig c = new TestCli().config("--dev");
+
+        assertThat(c.server()).isTrue();
+        assertThat(c.bootstrapExpect()).isEqualTo(1);
+        assertThat(c.bindAddr()).isEqualTo(new HostPort("127.0.0.1", 8946));
+        assertThat(c.advertiseAddr()).isEqualTo(c.bindAddr());
+    }
+
+    @ParameterizedTest(name = "bind {0}, advertise {1} -> {2}")
+    @CsvSource(nullValues = "-", value = {
+            "-,              -,             10.1.2.3:8946",   // both default: the first private address
+            "192.168.0.5,    -,             192.168.0.5:8946", // the bind address
+            "0.0.0.0:9000,   -,             10.1.2.3:9000",   // bound everywhere: a private address, bind port
+            ":9000,          -,             10.1.2.3:9000",   // Dkron's :port is 0.0.0.0
+            "[::]:9000,      -,             10.1.2.3:9000",
+            ":9000,          203.0.113.7,   203.0.113.7:9000", // given without port: the bind port
+            "-,              203.0.113.7:1, 203.0.113.7:1",
+            "[::1]:9000,     -,             [::1]:9000"})
+    void advertiseAddressDefaultsToTheBindAddress(String bind, String advertise, String expected) {
+        List<String> args = new ArrayList<>();
+        if (bind != null) {
+            args.addAll(List.of("--bind-addr", bind));
+        }
+        if (advertise != null) {
+            args.addAll(List.of("--advertise-addr", advertise));
+        }
+        assertThat(new TestCli().config(args.toArray(String[]::new)).advertiseAddr().toString()).isEqualTo(expected);
+    }
+
+    @Test
+    void joinAndTagRepeatAndTakeCommas() {
+        AgentConfig c = new TestCli().config("--join", "a", "--join", "b:9000,c", "--retry-join", "d,e",
+                "--tag", "role=web", "--tag", "dc=eu,rack=r1", "--tag", "role=db", "--tag", "empty=",
+                "--tag", "eq=a=b");
+
+        assertThat(c.join()).containsExactly("a:8946", "b:9000", "c:8946");
+        assertThat(c.retryJoin()).containsExactly("d:8946", "e:8946");
+        assertThat(c.tags()).isEqualTo(Map.of("role", "db", "dc", "eu", "rack", "r1", "empty", "", "eq", "a=b"));
+    }
+
+    /** Dkron's docs write -server, -tag k=v, -join=x; each must mean what its -- form means. */
+    @Test
+    void dkronSingleDashSpellingsMeanTheSame() throws IOException {
+        Path file = Files.writeString(tmp.resolve("h.yml"), "executions-kept: 9\n");
+        String[] single = {"-server", "-bootstrap-expect", "1", "-node-name=n1", "-bind-addr", "10.0.0.1",
+                "-advertise-addr", "10.0.0.2", "-http-addr", ":8081", "-rpc-port", "7000", "-join", "a",
+                "-join=b", "-retry-join", "c", "-retry-interval", "5s", "-retry-max", "3",
+                "-serf-reconnect-timeout", "1h", "-tag", "role=web", "-tag=dc=eu", "-data-dir", "/tmp/h",
+                "-log-level", "debug", "-shutdown-grace", "1m", "-config", file.toString()};
+        String[] dashed = {"--server", "--bootstrap-expect", "1", "--node-name=n1", "--bind-addr", "10.0.0.1",
+                "--advertise-addr", "10.0.0.2", "--http-addr", ":8081", "--rpc-port", "7000", "--join", "a",
+                "--join=b", "--retry-join", "c", "--retry-interval", "5s", "--retry-max", "3",
+                "--reconnect-timeout", "1h", "--tag", "role=web", "--tag=dc=eu", "--data-dir", "/tmp/h",
+                "--log-level", "debug", "--shutdown-grace", "1m", "--config", file.toString()};
+
+        TestCli singleCli = new TestCli();
+        AgentConfig fromSingle = singleCli.config(single);
+
+        assertThat(fromSingle).isEqualTo(new TestCli().config(dashed));
+        assertThat(fromSingle.executionsKept()).isEqualTo(9);
+        assertThat(fromSingle.tags()).isEqualTo(Map.of("role", "web", "dc", "eu"));
+        assertThat(singleCli.agent.logLevel()).isEqualTo(Level.DEBUG);
+        assertThat(new TestCli().config("-dev").server()).isTrue();
+    }
+
+    @Test
+    void dkronSpellingLeavesShortOptionsNumbersAndOperandsAlone() {
+        assertThat(DkronSpelling.normalize(new String[]{"agent", "-h", "-V", "--retry-max", "-1", "-tag", "a=b",
+                "--", "-server"}))
+                .containsExactly("agent", "-h", "-V", "--retry-max", "-1", "--tag", "a=b", "--", "-server");
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> badValues() {
+        return Stream.of(
+                arguments(List.of("--bind-addr", "foo:bar"), "--bind-addr: 'foo:bar' has no valid port"),
+                arguments(List.of("--bind-addr", "::1"), "--bind-addr: '::1' needs brackets"),
+                arguments(List.of("--http-addr", "1.2.3.4:99999"), "--http-addr: '1.2.3.4:99999' has no valid port"),
+                arguments(List.of("--http-addr", "http://x:80"), "--http-addr: 'http://x:80' is not host[:port]"),
+                arguments(List.of("--advertise-addr", "a b"), "--advertise-addr: 'a b' is not host[:port]"),
+                arguments(List.of("--advertise-addr", "0.0.0.0"), "--advertise-addr: '0.0.0.0' must be an address"
+                        + " other members can reach"),
+                arguments(List.of("--join", "host:0"), "--join: 'host:0' has no valid port"),
+                arguments(List.of("--join", "a,,b"), "--join: an address is empty"),
+                arguments(List.of("--retry-join", "provider=aws tag_key=x"), "--retry-join: 'provider=aws tag_key=x'"
+                        + " is not host[:port]"),
+                arguments(List.of("--bootstrap-expect", "-1"), "--bootstrap-expect: '-1' must be 0 or more"),
+                arguments(List.of("--retry-max", "-2"), "--retry-max: '-2' must be 0 (retry forever) or more"),
+                arguments(List.of("--rpc-port", "0"), "--rpc-port: '0' must be from 1 to 65535"),
+                arguments(List.of("--rpc-port", "70000"), "--rpc-port: '70000' must be from 1 to 65535"),
+                arguments(List.of("--rpc-port", "abc"), "Invalid value for option '--rpc-port': 'abc' is not an int"),
+                arguments(List.of("--executions-kept", "0"), "--executions-kept: '0' must be 1 or more"),
+                arguments(List.of("--tag", "novalue"), "--tag: 'novalue' must be key=value"),
+                arguments(List.of("--tag", "=v"), "--tag: '=v' must be key=value"),
+                arguments(List.of("--retry-interval", "0s"), "--retry-interval: '0s' must be more than 0"),
+                arguments(List.of("--retry-interval", "abc"), "--retry-interval: invalid duration \"abc\""),
+                arguments(List.of("--reconnect-timeout", "-5s"), "--reconnect-timeout: '-5s' must be more than 0"),
+                arguments(List.of("--shutdown-grace", "-1s"), "--shutdown-grace: '-1s' must be 0 or more"),
+                arguments(List.of("--node-name", " "), "--node-name: must not be empty"),
+                arguments(List.of("--data-dir", ""), "--data-dir: must not be empty"),
+                arguments(List.of("--server", "--bootstrap-expect", "2"),
+                        "--bootstrap-expect 2: this build forms single-server clusters only (use 1)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badValues")
+    void badValuesAreRefusedNamingTheirFlag(List<String> args, String message) {
+        TestCli cli = new TestCli();
+
+        assertThatThrownBy(() -> cli.config(args.toArray(String[]::new)))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badValues")
+    void badValuesExitWithTwoAndStartNothing(List<String> args, String message) {
+        TestCli cli = new TestCli();
+
+        assertThat(cli.execute(args.toArray(String[]::new))).isEqualTo(2);
+        assertThat(cli.err()).contains(message).contains("Run 'hibachi agent --help'");
+        assertThat(cli.started).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"debug, DEBUG", "INFO, INFO", "warn, WARN", "error, ERROR", "fatal, ERROR", "panic, ERROR",
+            "trace, TRACE"})
+    void logLevelsTakeDkronsNames(String text, String level) {
+        TestCli cli = new TestCli();
+        cli.config("--log-level", text);
+
+        assertThat(cli.agent.logLevel()).isEqualTo(Level.toLevel(level));
+    }
+
+    @Test
+    void anUnknownLogLevelIsRefused() {
+        TestCli cli = new TestCli();
+
+        assertThat(cli.execute("--dev", "--log-level", "loud")).isEqualTo(2);
+        assertThat(cli.err()).contains("--log-level: 'loud' must be one of debug, info, warn, error");
+        assertThat(cli.started).isEmpty();
+    }
+
+    /** A value the user did not type is traced to where it came from. */
+    @Test
+    void errorsSayWhichVariableOrFileGaveTheValue() throws IOException {
+        Path file = Files.writeString(tmp.resolve("h.yml"), "retry-interval: abc\n");
+
+        TestCli fromEnv = new TestCli(Map.of("HIBACHI_RETRY_MAX", "-1"));
+        assertThat(fromEnv.execute("--dev")).isEqualTo(2);
+        assertThat(fromEnv.err())
+                .contains("--retry-max: '-1' must be 0 (retry forever) or more (from HIBACHI_RETRY_MAX)");
+
+        TestCli conversion = new TestCli(Map.of("HIBACHI_RPC_PORT", "abc"));
+        assertThat(conversion.execute("--dev")).isEqualTo(2);
+        assertThat(conversion.err()).contains("'abc' is not an int (from HIBACHI_RPC_PORT)");
+
+        TestCli fromFile = new TestCli();
+        assertThat(fromFile.execute("--dev", "--config", file.toString())).isEqualTo(2);
+        assertThat(fromFile.err()).contains("--retry-interval: invalid duration \"abc\"")
+                .contains("(from retry-interval in " + file + ")");
+
+        TestCli typed = new TestCli(Map.of("HIBACHI_RETRY_MAX", "1"));
+        assertThat(typed.execute("--dev", "--retry-max", "-1")).isEqualTo(2);
+        assertThat(typed.err()).contains("--retry-max: '-1' must be").doesNotContain("(from");
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsDefaultAndVariable() {
+        TestCli cli = new TestCli();
+
+        assertThat(cli.execute("--help")).isZero();
+
+        Map<String, String> blocks = helpBlocks(cli.out());
+        List<OptionSpec> settings = cli.agent.spec.options().stream().filter(SettingName::isSetting).toList();
+        assertThat(settings).hasSize(19);
+        for (OptionSpec option : settings) {
+            String flag = option.names()[0];
+            assertThat(blocks).as("help for %s", flag).containsKey(flag);
+            assertThat(blocks.get(flag)).as("help for %s", flag)
+                    .contains("Default: ")
+                    .contains("Env: " + SettingName.of(option).envVar());
+        }
+        assertThat(blocks.get("--http-addr")).contains("Default: 127.0.0.1:8080");
+        assertThat(blocks.get("--retry-interval")).contains("Default: 30s");
+        assertThat(blocks.get("--reconnect-timeout")).contains("--serf-reconnect-timeout").contains("Default: 24h")
+                .contains("Env: HIBACHI_RECONNECT_TIMEOUT");
+        assertThat(blocks.get("--tag")).contains("Env: HIBACHI_TAGS");
+        assertThat(blocks.get("--node-name")).contains("Default: the host name").contains("Env: HIBACHI_NODE_NAME");
+        assertThat(cli.out().replaceAll("\\s+", " "))
+                .contains("A flag beats its variable, which beats the file, which beats the default.");
+        assertThat(cli.started).isEmpty();
+    }
+
+    /** Help documents the built-in defaults, whatever the environment says, and works with a broken file. */
+    @Test
+    void helpShowsBuiltInDefaultsEvenWithVariablesAndABrokenFile() {
+        TestCli cli = new TestCli(Map.of("HIBACHI_HTTP_ADDR", "10.9.9.9:1", "HIBACHI_CONFIG",
+                tmp.resolve("missing.yml").toString()));
+
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(helpBlocks(cli.out()).get("--http-addr")).contains("Default: 127.0.0.1:8080")
+                .doesNotContain("10.9.9.9");
+        assertThat(cli.err()).isEmpty();
+    }
+
+    @Test
+    void theEnvironmentVariableIsTheFlagNameMechanically() {
+        TestCli cli = new TestCli();
+        Map<String, String> names = new java.util.TreeMap<>();
+        for (OptionSpec option : cli.agent.spec.options()) {
+            if (SettingName.isSetting(option)) {
+                names.put(option.names()[0], SettingName.of(option).envVar() + " " + SettingName.of(option).fileKey());
+            }
+        }
+        assertThat(names).containsEntry("--node-name", "HIBACHI_NODE_NAME node-name")
+                .containsEntry("--bootstrap-expect", "HIBACHI_BOOTSTRAP_EXPECT bootstrap-expect")
+                .containsEntry("--join", "HIBACHI_JOIN join")
+                .containsEntry("--tag", "HIBACHI_TAGS tags")
+                .containsEntry("--reconnect-timeout", "HIBACHI_RECONNECT_TIMEOUT reconnect-timeout")
+                .containsEntry("--config", "HIBACHI_CONFIG null");
+    }
+
+    /** The first line of an option in the help: "  -h, --help" or "      --node-name=<name>". */
+    private static final Pattern OPTION_LINE = Pattern.compile("^ {2}(?:-\\w, | {4})(--[\\w-]+)");
+
+    /** The option list of a help text, keyed by each option's first long name. */
+    private static Map<String, String> helpBlocks(String help) {
+        Map<String, String> blocks = new java.util.HashMap<>();
+        String key = null;
+        StringBuilder block = new StringBuilder();
+        for (String line : help.split("\n")) {
+            Matcher m = OPTION_LINE.matcher(line);
+            if (m.find() || line.isBlank()) {
+                if (key != null) {
+                    blocks.put(key, block.toString());
+                }
+                key = line.isBlank() ? null : m.group(1);
+                block.setLength(0);
+            }
+            block.append(line).append('\n');
+        }
+        if (key != null) {
+            blocks.put(key, block.toString());
+        }
+        return blocks;
+    }
+}
