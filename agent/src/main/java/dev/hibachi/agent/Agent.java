@@ -1,17 +1,20 @@
 package dev.hibachi.agent;
 
+import dev.hibachi.agent.cluster.ClusterChannel;
+import dev.hibachi.agent.cluster.GroupFormation;
+import dev.hibachi.agent.cluster.JGroupsMembership;
+import dev.hibachi.agent.cluster.JGroupsTransport;
 import dev.hibachi.agent.cluster.Member;
 import dev.hibachi.agent.cluster.Membership;
-import dev.hibachi.agent.cluster.SingleNodeMembership;
 import dev.hibachi.agent.dispatch.DispatchObserver;
 import dev.hibachi.agent.dispatch.Dispatcher;
-import dev.hibachi.agent.dispatch.InProcessTransport;
 import dev.hibachi.agent.dispatch.RunTransport;
 import dev.hibachi.agent.dispatch.TargetSelector;
 import dev.hibachi.agent.exec.ProcessGroups;
 import dev.hibachi.agent.leader.LeaderRole;
 import dev.hibachi.agent.leader.LostAttemptSweeper;
 import dev.hibachi.agent.leader.Outbox;
+import dev.hibachi.agent.leader.ServerAdmission;
 import dev.hibachi.agent.run.ExecutorRegistry;
 import dev.hibachi.agent.run.Reporter;
 import dev.hibachi.agent.run.RunJournal;
@@ -23,14 +26,17 @@ import dev.hibachi.store.model.ClusterSettings;
 import dev.hibachi.store.raft.StoreClient;
 import dev.hibachi.store.raft.StoreServer;
 import dev.hibachi.store.raft.StoreServerConfig;
+import dev.hibachi.store.raft.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +66,8 @@ public final class Agent implements AutoCloseable {
 
     private StoreServer storeServer;
     private StoreClient client;
+    private StoreClient leaderClient;
+    private ClusterChannel channel;
     private Membership membership;
     private RunTransport transport;
     private Dispatcher dispatcher;
@@ -98,36 +106,15 @@ public final class Agent implements AutoCloseable {
     }
 
     private void startParts(boolean openFrontDoors) throws Exception {
-        if (!config.server()) {
-            throw new IllegalArgumentException("this build runs single-node agents only: start it with --server"
-                    + " (or --dev)");
-        }
         long started = System.nanoTime();
-        Member self = new Member(config.nodeName(), incarnation, config.tags(), config.server(),
-                config.httpAddr().toString(), config.bindAddr().host() + ":" + config.rpcPort(), config.bindAddr().host(),
-                config.bindAddr().port(), Member.Status.ALIVE);
-        membership = new SingleNodeMembership(self);
-        transport = new InProcessTransport();
+        joinCluster();
         TargetSelector selector = new TargetSelector(new SecureRandom());
-
-        StoreServerConfig storeConfig = StoreServerConfig.singleNode(config.nodeName(), config.bindAddr().host(),
-                config.rpcPort(), config.dataDir());
-        storeServer = StoreServer.create(storeConfig);
-        client = new StoreClient(storeConfig.initialPeers());
-
-        FireIndex index = new FireIndex(r -> scheduler.rebuildIndex());
-        scheduler = new Scheduler(index, storeServer.stateMachine(), client, membership, selector, clock,
-                Scheduler.Settings.defaults());
-        dispatcher = new Dispatcher(config.nodeName(), transport, storeServer.stateMachine(), clock,
-                Duration.ofSeconds(1), observer);
-        Outbox outbox = new Outbox(storeServer.stateMachine(), client, membership, selector, clock, timer);
-        LostAttemptSweeper sweeper = new LostAttemptSweeper(storeServer.stateMachine(), client, membership, clock,
-                Duration.ofSeconds(5), timer);
-        leaderRole = new LeaderRole(dispatcher, outbox, sweeper, scheduler);
-        storeServer.addListener(index);
-        storeServer.addListener(dispatcher);
-        storeServer.addListener(outbox);
-        storeServer.addLeadershipListener(leaderRole);
+        if (config.server()) {
+            startStoreServer(selector);
+        } else {
+            awaitAServer();
+        }
+        client = new StoreClient(knownServers());
 
         ExecutorRegistry executors = ExecutorRegistry.builtIn(); // one registry: what is validated is what runs
         jobs = new JobService(client, executors, membership, selector, clock, Duration.ofSeconds(10));
@@ -137,8 +124,10 @@ public final class Agent implements AutoCloseable {
             doorsOpened = CompletableFuture.runAsync(this::openFrontDoors,
                     runnable -> new Thread(runnable, "front-doors").start());
         }
-        storeServer.start();
-        scheduler.rebuildIndex();
+        if (storeServer != null) {
+            storeServer.start();
+            scheduler.rebuildIndex();
+        }
 
         processGroups = new ProcessGroups(config.dataDir().resolve("process-groups"));
         journal = new RunJournal(config.dataDir().resolve("journal"), Duration.ofMinutes(10));
@@ -149,7 +138,9 @@ public final class Agent implements AutoCloseable {
         processGroups.startReaper();
         timer.scheduleWithFixedDelay(runner::prune, 1, 1, TimeUnit.MINUTES);
 
-        initializeCluster();
+        if (config.server()) {
+            initializeCluster();
+        }
         try {
             doorsOpened.join();
         } catch (CompletionException e) {
@@ -158,6 +149,73 @@ public final class Agent implements AutoCloseable {
         ready = true;
         LOG.info("Agent {} started in {} ms (incarnation {})", config.nodeName(),
                 (System.nanoTime() - started) / 1_000_000, incarnation);
+    }
+
+    /** Opens the gossip channel: this agent becomes a member, and learns the others. */
+    private void joinCluster() throws Exception {
+        AgentConfig.HostPort gossip = config.advertiseAddr();
+        String raft = config.server() ? gossip.host() + ":" + config.rpcPort() : "";
+        Member self = new Member(config.nodeName(), incarnation, config.tags(), config.server(),
+                config.httpAddr().toString(), raft, gossip.host(), gossip.port(), Member.Status.ALIVE);
+        List<InetSocketAddress> join = config.join().stream()
+                .map(j -> AgentConfig.HostPort.parse(j, ClusterChannel.Settings.DEFAULT_PORT))
+                .map(hp -> new InetSocketAddress(hp.host(), hp.port())).toList();
+        ClusterChannel.Settings defaults = ClusterChannel.Settings.defaults(
+                new InetSocketAddress(config.bindAddr().host(), config.bindAddr().port()), join);
+        if (join.isEmpty()) {
+            // Nobody to find: the first agent of a cluster need not wait for answers to its discovery.
+            defaults = defaults.withJoinTimeout(Duration.ofMillis(100));
+        }
+        channel = new ClusterChannel(self, defaults);
+        JGroupsMembership gossipMembership = new JGroupsMembership(channel, config.reconnectTimeout(), clock);
+        membership = gossipMembership;
+        transport = new JGroupsTransport(channel);
+        channel.connect();
+    }
+
+    /** Builds this server's store replica, its peers decided by {@link GroupFormation} on first start. */
+    private void startStoreServer(TargetSelector selector) throws Exception {
+        StoreServerConfig storeConfig = StoreServerConfig.singleNode(config.nodeName(), config.bindAddr().host(),
+                config.rpcPort(), config.dataDir());
+        if (!StoreServer.hasState(storeConfig)) {
+            storeConfig = storeConfig.withPeers(new GroupFormation(membership, config.bootstrapExpect())
+                    .initialPeers(() -> closed));
+        }
+        storeServer = StoreServer.create(storeConfig);
+        // Its own client: the API's requests never queue behind the leader's plans, nor the other way round.
+        leaderClient = new StoreClient(knownServers());
+        FireIndex index = new FireIndex(r -> scheduler.rebuildIndex());
+        scheduler = new Scheduler(index, storeServer.stateMachine(), leaderClient, membership, selector, clock,
+                Scheduler.Settings.defaults());
+        dispatcher = new Dispatcher(config.nodeName(), transport, storeServer.stateMachine(), clock,
+                Duration.ofSeconds(1), observer);
+        Outbox outbox = new Outbox(storeServer.stateMachine(), leaderClient, membership, selector, clock, timer);
+        LostAttemptSweeper sweeper = new LostAttemptSweeper(storeServer.stateMachine(), leaderClient, membership,
+                clock, Duration.ofSeconds(5), timer);
+        ServerAdmission admission = new ServerAdmission(membership, leaderClient, timer);
+        leaderRole = new LeaderRole(dispatcher, outbox, sweeper, scheduler, admission);
+        storeServer.addListener(index);
+        storeServer.addListener(dispatcher);
+        storeServer.addListener(outbox);
+        storeServer.addLeadershipListener(leaderRole);
+    }
+
+    /** A client agent holds no store: it waits until it sees a server to read and write through. */
+    private void awaitAServer() throws InterruptedException {
+        long nextLog = System.nanoTime();
+        while (!closed && knownServers().isEmpty()) {
+            if (System.nanoTime() - nextLog >= 0) {
+                LOG.info("Waiting to see a server of the cluster (joined through {})", config.join());
+                nextLog = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The store servers this agent sees alive now, as Raft peers. */
+    private List<StoreServerConfig.Peer> knownServers() {
+        return membership.members().stream().filter(m -> m.server() && m.alive() && !m.raftAddress().isEmpty())
+                .map(m -> new StoreServerConfig.Peer(m.name(), m.raftAddress())).toList();
     }
 
     private void openFrontDoors() {
@@ -205,17 +263,54 @@ public final class Agent implements AutoCloseable {
         return runner;
     }
 
-    /** True once started, until stopped, while this agent's store replica knows a leader (maybe itself). */
+    /**
+     * True once started, until stopped, while the store is within reach: a server's replica knows a leader
+     * (maybe itself); a client agent sees a server.
+     */
     public boolean healthy() {
-        return ready && !closed && storeServer.leaderId().isPresent();
+        if (!ready || closed) {
+            return false;
+        }
+        return storeServer != null ? storeServer.leaderId().isPresent() : !knownServers().isEmpty();
     }
 
     public boolean isLeader() {
         return storeServer != null && storeServer.isLeaderReady();
     }
 
-    public java.util.Optional<String> leaderName() {
-        return storeServer == null ? java.util.Optional.empty() : storeServer.leaderId();
+    /** The name of the store's Raft leader (peer ids are node names), as far as this agent knows. */
+    public Optional<String> leaderName() {
+        if (storeServer != null) {
+            return storeServer.leaderId();
+        }
+        try {
+            return client == null ? Optional.empty() : client.raftPeers().stream()
+                    .filter(StoreClient.RaftPeerInfo::leader).map(StoreClient.RaftPeerInfo::id).findFirst();
+        } catch (StoreUnavailableException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The voters of the store's Raft group. */
+    public List<StoreClient.RaftPeerInfo> raftPeers() throws StoreUnavailableException {
+        return client.raftPeers();
+    }
+
+    /** Removes a (dead) server from the store's Raft group; false if it is not a voter. */
+    public boolean removeRaftPeer(String id) throws StoreUnavailableException {
+        return client.removeRaftPeer(id);
+    }
+
+    /**
+     * Leaves the cluster for good, then stops: a server first removes itself from the store's Raft group, so
+     * the others' quorum no longer counts it; then the agent stops as on SIGTERM, telling the others it left.
+     */
+    public void leave() throws StoreUnavailableException {
+        if (storeServer != null && client.raftPeers().stream().anyMatch(p -> p.id().equals(config.nodeName()))) {
+            LOG.info("Leaving the store's Raft group");
+            client.removeRaftPeer(config.nodeName());
+        }
+        close();
     }
 
     /**
@@ -256,9 +351,17 @@ public final class Agent implements AutoCloseable {
         closeQuietly(runner);
         closeQuietly(reporter);
         closeQuietly(journal);
-        closeQuietly(client);
-        closeQuietly(storeServer);
+        if (membership instanceof JGroupsMembership gossip) {
+            gossip.leave(); // the others record "left", not "failed"
+        }
         closeQuietly(transport);
+        closeQuietly(channel);
+        if (membership instanceof AutoCloseable m) {
+            closeQuietly(m);
+        }
+        closeQuietly(client);
+        closeQuietly(leaderClient);
+        closeQuietly(storeServer);
         closeQuietly(processGroups);
         timer.shutdownNow();
         LOG.info("Agent {} stopped", config.nodeName());

@@ -136,12 +136,17 @@ public record AgentConfig(
 
     /** A single-node server on loopback, as {@code --dev} starts it; for tests and local use. */
     public static AgentConfig dev(String nodeName, Path dataDir, int httpPort, int rpcPort) {
+        return dev(nodeName, dataDir, httpPort, rpcPort, GOSSIP_PORT);
+    }
+
+    /** {@link #dev(String, Path, int, int)} with gossip on {@code gossipPort} (and its failure detector 100 above). */
+    public static AgentConfig dev(String nodeName, Path dataDir, int httpPort, int rpcPort, int gossipPort) {
         return new Builder()
                 .nodeName(nodeName)
                 .server(true)
                 .bootstrapExpect(1)
-                .bindAddr(new HostPort("127.0.0.1", GOSSIP_PORT))
-                .advertiseAddr(new HostPort("127.0.0.1", GOSSIP_PORT))
+                .bindAddr(new HostPort("127.0.0.1", gossipPort))
+                .advertiseAddr(new HostPort("127.0.0.1", gossipPort))
                 .httpAddr(new HostPort("127.0.0.1", httpPort))
                 .rpcPort(rpcPort)
                 .dataDir(dataDir)
@@ -176,7 +181,7 @@ public record AgentConfig(
     public static final class Builder {
         private String nodeName;
         private boolean server;
-        private int bootstrapExpect = 1; // the command line's 0 ("not bootstrapping") is stored as 1
+        private int bootstrapExpect; // 0: never forms a group, waits to be added to one (Dkron's default)
         private HostPort bindAddr;
         private HostPort advertiseAddr;
         private HostPort httpAddr;

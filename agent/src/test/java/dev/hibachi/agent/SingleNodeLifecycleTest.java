@@ -90,7 +90,8 @@ class SingleNodeLifecycleTest {
     @BeforeAll
     static void startAgent() throws Exception {
         rpcPort = freePort();
-        AgentConfig config = AgentConfig.dev(NODE, tmp.resolve("agent"), freePort(), rpcPort)
+        AgentConfig config = AgentConfig.dev(NODE, tmp.resolve("agent"), freePort(), rpcPort,
+                        dev.hibachi.store.StoreTestSupport.freeGossipPort())
                 .withShutdownGrace(Duration.ofSeconds(2));
         agent = Agent.start(config, Clock.systemUTC(), RECORDER, false);
         client = new StoreClient(List.of(new StoreServerConfig.Peer(NODE, "127.0.0.1:" + rpcPort)));

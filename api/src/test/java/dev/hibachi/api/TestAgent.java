@@ -2,10 +2,8 @@ package dev.hibachi.api;
 
 import dev.hibachi.agent.Agent;
 import dev.hibachi.agent.AgentConfig;
+import dev.hibachi.store.StoreTestSupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +17,7 @@ final class TestAgent implements AutoCloseable {
     private final Path dataDir;
     private final int httpPort;
     private final int rpcPort;
+    private final int gossipPort;
     private final Duration shutdownGrace;
     private Agent agent;
 
@@ -26,6 +25,7 @@ final class TestAgent implements AutoCloseable {
         this.dataDir = dataDir;
         this.httpPort = freePort();
         this.rpcPort = freePort();
+        this.gossipPort = StoreTestSupport.freeGossipPort();
         this.shutdownGrace = shutdownGrace;
     }
 
@@ -40,7 +40,7 @@ final class TestAgent implements AutoCloseable {
     }
 
     private void open() throws Exception {
-        agent = Agent.start(AgentConfig.dev("node-1", dataDir, httpPort, rpcPort).withShutdownGrace(shutdownGrace));
+        agent = Agent.start(AgentConfig.dev("node-1", dataDir, httpPort, rpcPort, gossipPort).withShutdownGrace(shutdownGrace));
     }
 
     /** Closes the agent (graceful, as SIGTERM) and starts a new one on the same data dir and ports. */
@@ -72,11 +72,6 @@ final class TestAgent implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoreTestSupport.freePort();
     }
 }

@@ -70,4 +70,23 @@ public final class StoreTestSupport {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * A port for an agent's gossip: free a moment ago on loopback, and so was the port 100 above it, where the
+     * agent's failure detector listens.
+     */
+    public static int freeGossipPort() {
+        for (int tries = 0; tries < 100; tries++) {
+            int port = freePort();
+            if (port + 100 > 65535) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port + 100)) {
+                return port;
+            } catch (IOException e) {
+                // taken: try another
+            }
+        }
+        throw new IllegalStateException("no free pair of ports (p, p + 100) found");
+    }
 }

@@ -191,9 +191,9 @@ public final class AgentCommand implements Runnable {
         }
         boolean isServer = server || dev;
         int expect = dev ? 1 : bootstrapExpect;
-        if (isServer && expect > 1) {
+        if (!isServer && expect > 0) {
             throw new ParameterException(spec.commandLine(),
-                    "--bootstrap-expect " + expect + ": this build forms single-server clusters only (use 1)");
+                    "--bootstrap-expect: only servers form the store's group; add --server");
         }
         String name = nodeName != null ? nodeName.trim() : host.name();
         if (name.isEmpty()) {
@@ -218,7 +218,7 @@ public final class AgentCommand implements Runnable {
         return new AgentConfig.Builder()
                 .nodeName(name)
                 .server(isServer)
-                .bootstrapExpect(Math.max(1, expect))
+                .bootstrapExpect(expect)
                 .bindAddr(bind)
                 .advertiseAddr(advertiseAddr(bind))
                 .httpAddr(address("--http-addr", httpAddr, AgentConfig.HTTP_PORT))

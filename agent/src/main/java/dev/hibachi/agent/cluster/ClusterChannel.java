@@ -92,6 +92,11 @@ public final class ClusterChannel implements AutoCloseable {
             return new Settings(bind, join, Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1),
                     Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(5));
         }
+
+        public Settings withJoinTimeout(Duration value) {
+            return new Settings(bind, join, value, heartbeatTimeout, heartbeatInterval, verifyTimeout,
+                    mergeMinInterval, mergeMaxInterval);
+        }
     }
 
     /** The wire form of every message. */

@@ -21,6 +21,7 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
     private final Outbox outbox;
     private final LostAttemptSweeper sweeper;
     private final Scheduler scheduler;
+    private final ServerAdmission admission;
     private final ExecutorService transitions = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "leader-role");
         t.setDaemon(true);
@@ -28,7 +29,9 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
     });
     private volatile boolean leading;
 
-    public LeaderRole(Dispatcher dispatcher, Outbox outbox, LostAttemptSweeper sweeper, Scheduler scheduler) {
+    public LeaderRole(Dispatcher dispatcher, Outbox outbox, LostAttemptSweeper sweeper, Scheduler scheduler,
+                      ServerAdmission admission) {
+        this.admission = admission;
         this.dispatcher = dispatcher;
         this.outbox = outbox;
         this.sweeper = sweeper;
@@ -44,6 +47,7 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
             outbox.start();
             sweeper.start();
             scheduler.start();
+            admission.start();
         });
     }
 
@@ -55,6 +59,7 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
             }
             LOG.info("No longer the leader: scheduling stopped");
             leading = false;
+            admission.stop();
             scheduler.stop();
             sweeper.stop();
             outbox.stop();

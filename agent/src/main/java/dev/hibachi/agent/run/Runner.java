@@ -80,6 +80,8 @@ public final class Runner implements AutoCloseable {
     /** Attempts whose late claim is in flight; guarded by {@code this}, as is the journal check-then-write. */
     private final java.util.Set<String> claiming = new java.util.HashSet<>();
     private volatile boolean draining;
+    /** The highest leader term seen in an order; guarded by {@code this}. */
+    private long highestTerm;
 
     public Runner(String node, String incarnation, RunJournal journal, ExecutorRegistry executors,
                   ProcessGroups groups, Reporter reporter, RunTransport transport, StoreClient client, Clock clock,
@@ -123,6 +125,13 @@ public final class Runner implements AutoCloseable {
     }
 
     private synchronized void onOrder(RunOrder order) {
+        // A second defence after the store's own checks (DESIGN.md, the lost member): an order from a leader
+        // older than one already heard from is dropped unanswered.
+        if (order.term() < highestTerm) {
+            LOG.info("Dropping an order from {} of term {}: term {} was seen", order.leader(), order.term(), highestTerm);
+            return;
+        }
+        highestTerm = order.term();
         List<RunAck.Entry> acks = new ArrayList<>();
         List<RunOrder.Attempt> fresh = new ArrayList<>();
         List<RunOrder.Attempt> late = new ArrayList<>();

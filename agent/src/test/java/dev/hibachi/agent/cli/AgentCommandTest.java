@@ -172,8 +172,8 @@ class AgentCommandTest {
                 arguments(List.of("--shutdown-grace", "-1s"), "--shutdown-grace: '-1s' must be 0 or more"),
                 arguments(List.of("--node-name", " "), "--node-name: must not be empty"),
                 arguments(List.of("--data-dir", ""), "--data-dir: must not be empty"),
-                arguments(List.of("--server", "--bootstrap-expect", "2"),
-                        "--bootstrap-expect 2: this build forms single-server clusters only (use 1)"));
+                arguments(List.of("--bootstrap-expect", "2"),
+                        "--bootstrap-expect: only servers form the store's group; add --server"));
     }
 
     @ParameterizedTest(name = "{0}")

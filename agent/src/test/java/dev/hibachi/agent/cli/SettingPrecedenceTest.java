@@ -48,7 +48,7 @@ class SettingPrecedenceTest {
                         "node-name: file-node", "file-node",
                         "HIBACHI_NODE_NAME", "env-node", "env-node",
                         List.of("--node-name", "flag-node"), "flag-node"),
-                new Row("bootstrap-expect", AgentConfig::bootstrapExpect, 1,
+                new Row("bootstrap-expect", AgentConfig::bootstrapExpect, 0,
                         "bootstrap-expect: 2", 2,
                         "HIBACHI_BOOTSTRAP_EXPECT", "3", 3,
                         List.of("--bootstrap-expect", "4"), 4),

@@ -123,6 +123,36 @@ class RunnerTest {
         }
     }
 
+    @Test
+    void anOrderFromAnOlderTermThanOneSeenIsDropped() throws Exception {
+        GateExecutor gate = new GateExecutor();
+        gate.gate.countDown();
+        List<RunAck> acks = new CopyOnWriteArrayList<>();
+        try (StoreClient store = new StoreClient(List.of(new StoreServerConfig.Peer("s", "127.0.0.1:" + freePort())));
+             RunJournal journal = new RunJournal(tmp.resolve("journal"), Duration.ofMinutes(10));
+             ProcessGroups groups = new ProcessGroups(tmp.resolve("pg"));
+             Reporter reporter = new Reporter(store, "m1", journal, Clock.systemUTC(), Duration.ofMillis(50));
+             InProcessTransport transport = new InProcessTransport();
+             Runner runner = new Runner("m1", "inc-1", journal, ExecutorRegistry.of(gate), groups, reporter, transport,
+                     store, Clock.systemUTC(), DispatchObserver.NONE, Runner.Settings.defaults())) {
+            transport.onAck(acks::add);
+            Job job = StoreTestSupport.with(StoreTestSupport.job("termed", "@manually"), "executor", "gate");
+            Instant now = Instant.now();
+            RunOrder.Attempt fromNew = new RunOrder.Attempt(job, 1L, 1, "inc-1", now, now);
+            RunOrder.Attempt fromOld = new RunOrder.Attempt(job, 2L, 1, "inc-1", now, now);
+            transport.sendOrder("m1", new RunOrder("s2", 5, List.of(fromNew)));
+            transport.sendOrder("m1", new RunOrder("s1", 4, List.of(fromOld)));
+            RunOrder.Attempt later = new RunOrder.Attempt(job, 3L, 1, "inc-1", now, now);
+            transport.sendOrder("m1", new RunOrder("s2", 5, List.of(later)));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> journal.get(later.key()).isPresent());
+            assertThat(journal.get(fromNew.key())).isPresent();
+            assertThat(journal.get(fromOld.key())).isEmpty();
+            assertThat(acks).flatExtracting(RunAck::entries).extracting(RunAck.Entry::key)
+                    .containsExactly(fromNew.key(), later.key());
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -209,7 +209,7 @@ final class Bench {
         Path dir = Files.createTempDirectory("hibachi-bench-");
         int http = freePort();
         int rpc = freePort();
-        Agent agent = Agent.start(AgentConfig.dev(node, dir, http, rpc).withShutdownGrace(Duration.ofSeconds(5)),
+        Agent agent = Agent.start(AgentConfig.dev(node, dir, http, rpc, dev.hibachi.store.StoreTestSupport.freeGossipPort()).withShutdownGrace(Duration.ofSeconds(5)),
                 Clock.systemUTC(), observer, true);
         URI base = URI.create("http://127.0.0.1:" + http);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -277,12 +277,7 @@ final class Bench {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.hibachi.store.StoreTestSupport.freePort();
     }
 
     static void deleteTree(Path dir) {

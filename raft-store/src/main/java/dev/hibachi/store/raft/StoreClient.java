@@ -134,7 +134,7 @@ public final class StoreClient implements AutoCloseable {
      */
     public List<RaftPeerInfo> raftPeers() throws StoreUnavailableException {
         RaftClient c = client;
-        IOException last = null;
+        Exception last = null;
         for (StoreServerConfig.Peer server : servers) {
             try {
                 GroupInfoReply info = c.getGroupManagementApi(RaftPeerId.valueOf(server.id())).info(StoreGroup.ID);
@@ -146,7 +146,7 @@ public final class StoreClient implements AutoCloseable {
                         .map(p -> new RaftPeerInfo(p.getId().toStringUtf8(), p.getAddress(),
                                 p.getId().toStringUtf8().equals(leader)))
                         .toList()).orElse(List.of());
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // gRPC's "unavailable" is unchecked
                 last = e;
             }
         }

@@ -40,8 +40,7 @@ public final class StoreServer implements AutoCloseable {
         this.config = config;
         this.stateMachine = new JobStateMachine(config.dataDir().resolve("store"));
         this.properties = properties(config);
-        Path raftDir = config.dataDir().resolve("raft");
-        boolean fresh = !Files.isDirectory(raftDir.resolve(StoreGroup.ID.getUuid().toString()));
+        boolean fresh = !hasState(config);
         RaftGroup group = config.initialPeers().isEmpty() ? RaftGroup.valueOf(StoreGroup.ID)
                 : StoreGroup.of(config.initialPeers());
         this.server = RaftServer.newBuilder()
@@ -51,6 +50,11 @@ public final class StoreServer implements AutoCloseable {
                 .setStateMachine(stateMachine)
                 .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                 .build();
+    }
+
+    /** Whether this server has Raft state on disk already: then it recovers, and its peers come from there. */
+    public static boolean hasState(StoreServerConfig config) {
+        return Files.isDirectory(config.dataDir().resolve("raft").resolve(StoreGroup.ID.getUuid().toString()));
     }
 
     /** Builds a server without starting it, so listeners can be attached before the log is replayed. */
