@@ -191,10 +191,6 @@ public final class AgentCommand implements Runnable {
         }
         boolean isServer = server || dev;
         int expect = dev ? 1 : bootstrapExpect;
-        if (!isServer && expect > 0) {
-            throw new ParameterException(spec.commandLine(),
-                    "--bootstrap-expect: only servers form the store's group; add --server");
-        }
         String name = nodeName != null ? nodeName.trim() : host.name();
         if (name.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--node-name: must not be empty",

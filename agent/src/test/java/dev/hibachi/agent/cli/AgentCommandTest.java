@@ -171,9 +171,7 @@ class AgentCommandTest {
                 arguments(List.of("--reconnect-timeout", "-5s"), "--reconnect-timeout: '-5s' must be more than 0"),
                 arguments(List.of("--shutdown-grace", "-1s"), "--shutdown-grace: '-1s' must be 0 or more"),
                 arguments(List.of("--node-name", " "), "--node-name: must not be empty"),
-                arguments(List.of("--data-dir", ""), "--data-dir: must not be empty"),
-                arguments(List.of("--bootstrap-expect", "2"),
-                        "--bootstrap-expect: only servers form the store's group; add --server"));
+                arguments(List.of("--data-dir", ""), "--data-dir: must not be empty"));
     }
 
     @ParameterizedTest(name = "{0}")
