@@ -43,6 +43,10 @@ public record Execution(String id, String job, long group, int attempt, String n
         return job + " group " + group + " attempt " + attempt + " on " + (node.isEmpty() ? "-" : node)
                 + " scheduled " + scheduledAt + " started " + startedAt + " finished " + finishedAt
                 + (finished() ? (success ? " ok" : " failed") : " running")
-                + (output.isEmpty() ? "" : " output \"" + output.strip().replace('\n', ' ') + "\"");
+                + (output.isEmpty() ? "" : " output \"" + abbreviate(output.strip().replace('\n', ' ')) + "\"");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
     }
 }
