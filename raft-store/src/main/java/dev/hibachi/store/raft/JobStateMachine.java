@@ -223,6 +223,11 @@ public final class JobStateMachine extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         long term = entry.getTerm();
         long index = entry.getIndex();
+        if (index <= getLastAppliedTermIndex().getIndex()) {
+            // Ratis replays the log from its newest snapshot, but the database is usually further on (it
+            // records its own applied index): after a kill -9 the entries between are already in it.
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
         lock.readLock().lock();
         try {
             byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
@@ -250,7 +255,9 @@ public final class JobStateMachine extends BaseStateMachine {
         } finally {
             lock.readLock().unlock();
         }
-        super.notifyTermIndexUpdated(term, index);
+        if (index > getLastAppliedTermIndex().getIndex()) { // not for a replayed entry (see applyTransaction)
+            super.notifyTermIndexUpdated(term, index);
+        }
     }
 
     @Override
