@@ -31,6 +31,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -45,6 +48,13 @@ import java.util.concurrent.TimeoutException;
  */
 public final class StoreClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreClient.class);
+    /** Where replies are completed (see {@link #renewing}); idle threads end after a minute. */
+    private static final ExecutorService CALLBACKS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "store-replies");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final Collection<StoreServerConfig.Peer> servers;
     private final int retries;
@@ -95,9 +105,15 @@ public final class StoreClient implements AutoCloseable {
         return renewing(c, c.async().sendReadOnly(m));
     }
 
-    /** The reply of {@code sent}; if it failed because {@code used} is closed for good, replaces {@code used}. */
+    /**
+     * The reply of {@code sent}; if it failed because {@code used} is closed for good, replaces {@code used}.
+     *
+     * <p>Completed on a thread of ours: Ratis completes its futures while it holds its sliding window's lock, so a
+     * caller's callback that took a lock of its own there would deadlock against a thread that holds that lock and
+     * submits (seen: the runner's late-order claim).
+     */
     private CompletableFuture<Reply> renewing(RaftClient used, CompletableFuture<RaftClientReply> sent) {
-        return sent.handle((r, error) -> {
+        return sent.handleAsync((r, error) -> {
             if (error != null) {
                 if (causedBy(error, AlreadyClosedException.class)) {
                     renew(used);
@@ -105,7 +121,7 @@ public final class StoreClient implements AutoCloseable {
                 throw error instanceof CompletionException ce ? ce : new CompletionException(error);
             }
             return reply(r);
-        });
+        }, CALLBACKS);
     }
 
     private void renew(RaftClient broken) {
