@@ -157,7 +157,9 @@ public final class Agent implements AutoCloseable {
         String raft = config.server() ? gossip.host() + ":" + config.rpcPort() : "";
         Member self = new Member(config.nodeName(), incarnation, config.tags(), config.server(),
                 config.httpAddr().toString(), raft, gossip.host(), gossip.port(), Member.Status.ALIVE);
-        List<InetSocketAddress> join = config.join().stream()
+        // --retry-join's hosts are initial hosts too: JGroups' merge protocol keeps asking them (every 2-5 s)
+        // until they answer, which is the retrying Dkron's flag asks for.
+        List<InetSocketAddress> join = java.util.stream.Stream.concat(config.join().stream(), config.retryJoin().stream())
                 .map(j -> AgentConfig.HostPort.parse(j, ClusterChannel.Settings.DEFAULT_PORT))
                 .map(hp -> new InetSocketAddress(hp.host(), hp.port())).toList();
         ClusterChannel.Settings defaults = ClusterChannel.Settings.defaults(
