@@ -1,6 +1,7 @@
 package dev.hibachi.agent.cli;
 
 import dev.hibachi.agent.Agent;
+import dev.hibachi.agent.AgentConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +17,7 @@ public final class HibachiCommand implements Runnable {
 
     /** The whole command line; {@code env} is where {@code HIBACHI_*} variables are read (the process's in main). */
     public static CommandLine commandLine(Map<String, String> env) {
-        return commandLine(new AgentCommand(env, LocalHost.system(), Agent::start));
+        return commandLine(new AgentCommand(env, LocalHost.system(), HibachiCommand::startAgent));
     }
 
     static CommandLine commandLine(AgentCommand agent) {
@@ -26,6 +27,12 @@ public final class HibachiCommand implements Runnable {
         root.setCaseInsensitiveEnumValuesAllowed(true);
         root.setParameterExceptionHandler(new UsageErrors());
         return root;
+    }
+
+    private static AutoCloseable startAgent(AgentConfig config, Runnable onClosed) throws Exception {
+        Agent agent = Agent.start(config);
+        agent.onClosed(onClosed);
+        return agent;
     }
 
     @Override
