@@ -47,7 +47,7 @@ final class TestCli {
             started.add(config);
             return launcher.start(config, onClosed);
         });
-        root = HibachiCommand.commandLine(agent);
+        root = HibachiCommand.commandLine(agent, env);
         root.setOut(new PrintWriter(out, true));
         root.setErr(new PrintWriter(err, true));
     }
@@ -60,6 +60,11 @@ final class TestCli {
     AgentConfig config(String... args) {
         root.parseArgs(DkronSpelling.normalize(agentArgs(args)));
         return agent.config();
+    }
+
+    /** Runs {@code hibachi <args>} as main does, and returns the exit code. */
+    int run(String... args) {
+        return root.execute(DkronSpelling.normalize(args));
     }
 
     /** Runs {@code hibachi agent <args>} as main does, and returns the exit code. */
