@@ -79,6 +79,7 @@ public final class Agent implements AutoCloseable {
     private Runner runner;
     private JobService jobs;
     private volatile CompletableFuture<Void> doorsOpened = CompletableFuture.completedFuture(null);
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean ready;
     private volatile boolean closed;
 
@@ -306,13 +307,24 @@ public final class Agent implements AutoCloseable {
     /**
      * Leaves the cluster for good, then stops: a server first removes itself from the store's Raft group, so
      * the others' quorum no longer counts it; then the agent stops as on SIGTERM, telling the others it left.
+     * The group's last server stays in it: without it the store would have no server to restart on.
      */
     public void leave() throws StoreUnavailableException {
-        if (storeServer != null && client.raftPeers().stream().anyMatch(p -> p.id().equals(config.nodeName()))) {
+        List<StoreClient.RaftPeerInfo> peers = storeServer == null ? List.of() : client.raftPeers();
+        if (peers.size() > 1 && peers.stream().anyMatch(p -> p.id().equals(config.nodeName()))) {
             LOG.info("Leaving the store's Raft group");
             client.removeRaftPeer(config.nodeName());
         }
         close();
+    }
+
+    /**
+     * Runs {@code hook} once this agent has stopped, however it was stopped (SIGTERM, or a leave asked through
+     * the API), so that whoever waits on the agent, such as the command line, can go too. Runs it at once if
+     * the agent has stopped already.
+     */
+    public void onClosed(Runnable hook) {
+        stopped.thenRun(hook);
     }
 
     /**
@@ -367,6 +379,7 @@ public final class Agent implements AutoCloseable {
         closeQuietly(processGroups);
         timer.shutdownNow();
         LOG.info("Agent {} stopped", config.nodeName());
+        stopped.complete(null);
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -7,6 +7,9 @@ import dev.hibachi.store.StoreTestSupport;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A real single-node agent for the API's tests (real Ratis, RocksDB, processes and HTTP), on free loopback
@@ -19,14 +22,16 @@ final class TestAgent implements AutoCloseable {
     private final int rpcPort;
     private final int gossipPort;
     private final Duration shutdownGrace;
+    private final UnaryOperator<AgentConfig> customize;
     private Agent agent;
 
-    private TestAgent(Path dataDir, Duration shutdownGrace) {
+    private TestAgent(Path dataDir, Duration shutdownGrace, UnaryOperator<AgentConfig> customize) {
         this.dataDir = dataDir;
         this.httpPort = freePort();
         this.rpcPort = freePort();
         this.gossipPort = StoreTestSupport.freeGossipPort();
         this.shutdownGrace = shutdownGrace;
+        this.customize = customize;
     }
 
     static TestAgent start(Path dataDir) throws Exception {
@@ -34,13 +39,30 @@ final class TestAgent implements AutoCloseable {
     }
 
     static TestAgent start(Path dataDir, Duration shutdownGrace) throws Exception {
-        TestAgent t = new TestAgent(dataDir, shutdownGrace);
+        TestAgent t = new TestAgent(dataDir, shutdownGrace, c -> c);
+        t.open();
+        return t;
+    }
+
+    /** A client agent (no store) named {@code name}, with {@code tags}, that joins {@code server}'s cluster. */
+    static TestAgent client(Path dataDir, String name, Map<String, String> tags, TestAgent server) throws Exception {
+        TestAgent t = new TestAgent(dataDir, Duration.ofSeconds(10), c -> c.toBuilder().nodeName(name).server(false)
+                .bootstrapExpect(0).tags(tags).join(List.of("127.0.0.1:" + server.gossipPort)).build());
+        t.open();
+        return t;
+    }
+
+    /** A server named {@code name} that joins {@code first}'s cluster, and is added to its Raft group by its leader. */
+    static TestAgent server(Path dataDir, String name, TestAgent first) throws Exception {
+        TestAgent t = new TestAgent(dataDir, Duration.ofSeconds(10), c -> c.toBuilder().nodeName(name)
+                .bootstrapExpect(0).join(List.of("127.0.0.1:" + first.gossipPort)).build());
         t.open();
         return t;
     }
 
     private void open() throws Exception {
-        agent = Agent.start(AgentConfig.dev("node-1", dataDir, httpPort, rpcPort, gossipPort).withShutdownGrace(shutdownGrace));
+        agent = Agent.start(customize.apply(AgentConfig.dev("node-1", dataDir, httpPort, rpcPort, gossipPort)
+                .withShutdownGrace(shutdownGrace)));
     }
 
     /** Closes the agent (graceful, as SIGTERM) and starts a new one on the same data dir and ports. */
@@ -52,6 +74,18 @@ final class TestAgent implements AutoCloseable {
 
     Agent agent() {
         return agent;
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    int rpcPort() {
+        return rpcPort;
+    }
+
+    int gossipPort() {
+        return gossipPort;
     }
 
     URI base() {

@@ -36,12 +36,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
                         + " retry-join: are lists). A flag beats its variable, which beats the file, which beats"
                         + " the default."})
 public final class AgentCommand implements Runnable {
-    /** Set while an agent runs, so {@link Main} does not exit the JVM under it. */
+    /**
+     * Set while an agent runs, and while the shutdown hook stops it, so {@link Main} does not exit the JVM under
+     * it; cleared when the agent stopped by itself, so that main exits.
+     */
     static final AtomicBoolean RUNNING = new AtomicBoolean();
 
     /** Starts the agent; a seam so tests can check that nothing starts. */
     interface Launcher {
-        AutoCloseable start(AgentConfig config) throws Exception;
+        /** Starts an agent that runs {@code onClosed} once it has stopped, also when it stops by itself. */
+        AutoCloseable start(AgentConfig config, Runnable onClosed) throws Exception;
     }
 
     @Option(names = "--config", paramLabel = "<file>", description = {"YAML file of settings: keys are the flag names"
@@ -158,28 +162,36 @@ public final class AgentCommand implements Runnable {
         Level level = logLevel();
         AgentConfig config = config();
         setLogLevel(level);
+        CountDownLatch stopped = new CountDownLatch(1);
         AutoCloseable agent;
         try {
-            agent = launcher.start(config);
+            agent = launcher.start(config, stopped::countDown);
         } catch (Exception e) {
             LoggerFactory.getLogger(AgentCommand.class).error("The agent could not start: {}", e.getMessage(), e);
             throw new CommandLine.ExecutionException(spec.commandLine(),
                     "the agent could not start: " + e.getMessage(), e);
         }
         RUNNING.set(true);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread shutdown = new Thread(() -> {
             try {
                 agent.close();
             } catch (Exception e) {
                 LoggerFactory.getLogger(AgentCommand.class).warn("The agent did not stop cleanly", e);
             }
             stopped.countDown();
-        }, "shutdown"));
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            RUNNING.set(false); // the agent stopped by itself (it left the cluster): main may end the JVM
+        } catch (IllegalStateException exiting) {
+            // stopped by the hook: the JVM is exiting already, and System.exit would block
         }
     }
 

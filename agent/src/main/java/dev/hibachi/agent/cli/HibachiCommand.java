@@ -1,6 +1,7 @@
 package dev.hibachi.agent.cli;
 
 import dev.hibachi.agent.Agent;
+import dev.hibachi.agent.AgentConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,16 +17,28 @@ public final class HibachiCommand implements Runnable {
 
     /** The whole command line; {@code env} is where {@code HIBACHI_*} variables are read (the process's in main). */
     public static CommandLine commandLine(Map<String, String> env) {
-        return commandLine(new AgentCommand(env, LocalHost.system(), Agent::start));
+        return commandLine(new AgentCommand(env, LocalHost.system(), HibachiCommand::startAgent), env);
     }
 
-    static CommandLine commandLine(AgentCommand agent) {
+    static CommandLine commandLine(AgentCommand agent, Map<String, String> env) {
         CommandLine root = new CommandLine(new HibachiCommand());
         root.addSubcommand(agent.commandLine());
+        root.addSubcommand(new MembersCommand(env));
+        root.addSubcommand(new LeaveCommand(env));
+        root.addSubcommand(new CommandLine(new RaftCommand())
+                .addSubcommand(new RaftListPeersCommand(env))
+                .addSubcommand(new RaftRemovePeerCommand(env)));
         root.addSubcommand(new VersionCommand());
         root.setCaseInsensitiveEnumValuesAllowed(true);
         root.setParameterExceptionHandler(new UsageErrors());
+        root.setExecutionExceptionHandler(new ApiCallErrors());
         return root;
+    }
+
+    private static AutoCloseable startAgent(AgentConfig config, Runnable onClosed) throws Exception {
+        Agent agent = Agent.start(config);
+        agent.onClosed(onClosed);
+        return agent;
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The {@code hibachi} command line over a given environment and a fixed host (name {@value #HOST_NAME},
- * private address {@value #PRIVATE_ADDRESS}). No agent ever starts: the launcher records the config and fails.
+ * private address {@value #PRIVATE_ADDRESS}). The launcher records each config; unless a test gives its own, it then
+ * fails, so no agent starts.
  */
 final class TestCli {
     static final String HOST_NAME = "host-a";
@@ -24,6 +25,13 @@ final class TestCli {
     private final StringWriter err = new StringWriter();
 
     TestCli(Map<String, String> env) {
+        this(env, (config, onClosed) -> {
+            throw new IllegalStateException("tests start no agent");
+        });
+    }
+
+    /** The command line with {@code launcher} in place of starting a real agent. */
+    TestCli(Map<String, String> env, AgentCommand.Launcher launcher) {
         LocalHost host = new LocalHost() {
             @Override
             public String name() {
@@ -35,11 +43,11 @@ final class TestCli {
                 return PRIVATE_ADDRESS;
             }
         };
-        agent = new AgentCommand(env, host, config -> {
+        agent = new AgentCommand(env, host, (config, onClosed) -> {
             started.add(config);
-            throw new IllegalStateException("tests start no agent");
+            return launcher.start(config, onClosed);
         });
-        root = HibachiCommand.commandLine(agent);
+        root = HibachiCommand.commandLine(agent, env);
         root.setOut(new PrintWriter(out, true));
         root.setErr(new PrintWriter(err, true));
     }
@@ -52,6 +60,11 @@ final class TestCli {
     AgentConfig config(String... args) {
         root.parseArgs(DkronSpelling.normalize(agentArgs(args)));
         return agent.config();
+    }
+
+    /** Runs {@code hibachi <args>} as main does, and returns the exit code. */
+    int run(String... args) {
+        return root.execute(DkronSpelling.normalize(args));
     }
 
     /** Runs {@code hibachi agent <args>} as main does, and returns the exit code. */

@@ -1,0 +1,108 @@
+package dev.hibachi.agent.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.hibachi.store.json.Json;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The agent's HTTP API as the commands use it: one request, and its JSON answer; an error answer becomes an
+ * {@link ApiCallFailed} with the agent's own message ({@code {"error": "..."}}) and its status.
+ */
+final class ApiClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    // Removing a Raft peer commits a configuration change, which waits for a quorum.
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT).build();
+
+    ApiClient(URI base) {
+        this.base = base;
+    }
+
+    JsonNode get(String path) throws ApiCallFailed {
+        return send(request(path).GET());
+    }
+
+    JsonNode post(String path) throws ApiCallFailed {
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    JsonNode delete(String path) throws ApiCallFailed {
+        return send(request(path).DELETE());
+    }
+
+    /** A path segment with any reserved characters escaped. */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private HttpRequest.Builder request(String path) {
+        String root = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1)
+                : base.toString();
+        return HttpRequest.newBuilder(URI.create(root + path)).timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json");
+    }
+
+    private JsonNode send(HttpRequest.Builder builder) throws ApiCallFailed {
+        HttpRequest request = builder.build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw new ApiCallFailed("cannot reach the agent at " + base + " (" + describe(e) + "); is it running?"
+                    + " Set --address or " + AgentAddress.VARIABLE + " to ask another one");
+        } catch (IOException e) {
+            throw new ApiCallFailed(request.method() + " " + request.uri() + " failed: " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiCallFailed(request.method() + " " + request.uri() + " was interrupted");
+        }
+        JsonNode body = parse(response.body());
+        if (response.statusCode() / 100 != 2) {
+            String message = body.path("error").isTextual() ? body.path("error").asText()
+                    : abbreviate(response.body());
+            throw new ApiCallFailed(message + " (HTTP " + response.statusCode() + ")");
+        }
+        return body;
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return Json.mapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** The first message along the causes: the JDK's client often wraps the socket's error in a silent one. */
+    private static String describe(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
+    }
+
+    private static String abbreviate(String text) {
+        String t = text == null ? "" : text.strip();
+        return t.isEmpty() ? "no message" : t.length() > 300 ? t.substring(0, 300) + "…" : t;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.hibachi.agent.cli;
+
+import dev.hibachi.store.StoreTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.URI;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The commands that ask an agent's HTTP API ({@code members}, {@code leave}, {@code raft ...}): which agent they
+ * ask, and how they fail when it cannot be asked. Their answers against a real agent are tested in the api
+ * module, which serves the API.
+ */
+class ApiCommandsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "--address, http://10.0.0.5:8080, http://10.0.0.5:8080",
+            "--address, 10.0.0.5:8080, http://10.0.0.5:8080",
+            "--address, https://cron.example.com, https://cron.example.com",
+            "--address, :9090, http://127.0.0.1:9090",
+            "--rpc-addr, 10.0.0.6:8080, http://10.0.0.6:8080",
+            "-rpc-addr, 10.0.0.7:8080, http://10.0.0.7:8080"})
+    void theAddressComesFromTheFlag(String flag, String value, String expected) {
+        TestCli cli = new TestCli(Map.of("HIBACHI_ADDR", "http://10.9.9.9:8080"));
+        cli.root.parseArgs(DkronSpelling.normalize(new String[]{"members", flag, value}));
+        assertThat(address(cli, "members")).isEqualTo(URI.create(expected));
+    }
+
+    @Test
+    void withoutTheFlagTheVariableThenTheLocalDefaultIsAsked() {
+        TestCli fromVariable = new TestCli(Map.of("HIBACHI_ADDR", "10.9.9.9:8081"));
+        fromVariable.root.parseArgs("members");
+        assertThat(address(fromVariable, "members")).isEqualTo(URI.create("http://10.9.9.9:8081"));
+
+        TestCli byDefault = new TestCli(Map.of("HIBACHI_ADDR", ""));
+        byDefault.root.parseArgs("members");
+        assertThat(address(byDefault, "members")).isEqualTo(URI.create("http://127.0.0.1:8080"));
+    }
+
+    @Test
+    void anAgentThatCannotBeReachedFailsWithExitCode1NamingItsAddress() {
+        int port = StoreTestSupport.freePort(); // nothing listens there
+        for (String[] command : new String[][]{{"members"}, {"leave"}, {"raft", "list-peers"},
+                {"raft", "remove-peer", "--peer-id", "s3"}}) {
+            TestCli cli = new TestCli(Map.of("HIBACHI_ADDR", "127.0.0.1:" + port));
+            assertThat(cli.run(command)).as(String.join(" ", command)).isEqualTo(1);
+            assertThat(cli.err()).as(String.join(" ", command))
+                    .startsWith("Error: cannot reach the agent at http://127.0.0.1:" + port)
+                    .contains("HIBACHI_ADDR")
+                    .doesNotContain("Exception");
+            assertThat(cli.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMalformedAddressIsAUsageErrorNamingItsSource() {
+        TestCli flag = new TestCli();
+        assertThat(flag.run("members", "--address", "http://")).isEqualTo(2);
+        assertThat(flag.err()).contains("--address: 'http://' is not an HTTP address");
+
+        TestCli variable = new TestCli(Map.of("HIBACHI_ADDR", "ftp://host"));
+        assertThat(variable.run("raft", "list-peers")).isEqualTo(2);
+        assertThat(variable.err()).contains("HIBACHI_ADDR: 'ftp://host' is not an HTTP address");
+    }
+
+    @Test
+    void removePeerRequiresThePeerId() {
+        TestCli cli = new TestCli();
+        assertThat(cli.run("raft", "remove-peer")).isEqualTo(2);
+        assertThat(cli.err()).contains("--peer-id");
+    }
+
+    @Test
+    void raftAloneShowsItsSubcommands() {
+        TestCli cli = new TestCli();
+        assertThat(cli.run("raft")).isZero();
+        assertThat(cli.out()).contains("list-peers").contains("remove-peer");
+    }
+
+    private static URI address(TestCli cli, String command) {
+        return ((MembersCommand) cli.root.getSubcommands().get(command).getCommand()).agent.uri();
+    }
+}
