@@ -174,6 +174,32 @@ public final class Agent implements AutoCloseable {
         membership = gossipMembership;
         transport = new JGroupsTransport(channel);
         channel.connect();
+        watchRetryJoin();
+    }
+
+    /**
+     * With {@code --retry-join} and a {@code --retry-max}: an agent that still sees nobody else after that many
+     * {@code --retry-interval}s gives up and stops, as Dkron's does.
+     */
+    private void watchRetryJoin() {
+        if (config.retryJoin().isEmpty() || config.retryMax() == 0) {
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        long every = config.retryInterval().toMillis();
+        java.util.concurrent.CompletableFuture<java.util.concurrent.ScheduledFuture<?>> task = new CompletableFuture<>();
+        task.complete(timer.scheduleWithFixedDelay(() -> {
+            boolean joined = membership.members().stream()
+                    .anyMatch(m -> m.alive() && !m.name().equals(config.nodeName()));
+            if (joined || closed) {
+                task.join().cancel(false);
+            } else if (failed.incrementAndGet() >= config.retryMax()) {
+                LOG.error("Nobody answered at {} after {} attempt(s) {} ms apart (--retry-max): stopping",
+                        config.retryJoin(), failed.get(), every);
+                task.join().cancel(false);
+                new Thread(this::close, "retry-join-gave-up").start();
+            }
+        }, every, every, TimeUnit.MILLISECONDS));
     }
 
     /** Builds this server's store replica, its peers decided by {@link GroupFormation} on first start. */
@@ -183,6 +209,9 @@ public final class Agent implements AutoCloseable {
         if (!StoreServer.hasState(storeConfig)) {
             storeConfig = storeConfig.withPeers(new GroupFormation(membership, config.bootstrapExpect())
                     .initialPeers(() -> closed));
+            if (closed) {
+                throw new IllegalStateException("stopped while waiting to form the store group");
+            }
         }
         storeServer = StoreServer.create(storeConfig);
         // Its own client: the API's requests never queue behind the leader's plans, nor the other way round.
@@ -212,6 +241,9 @@ public final class Agent implements AutoCloseable {
                 nextLog = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             }
             Thread.sleep(50);
+        }
+        if (closed) {
+            throw new IllegalStateException("stopped while waiting to see a server");
         }
     }
 
