@@ -1,6 +1,5 @@
 package dev.hibachi.e2e;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,10 +16,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * awaited whole, so tests do not depend on each other's damage. When a test fails, what each agent says about
  * the cluster and the tails of their logs are printed. The cluster's agents are killed (with their children)
  * however the run ends; see {@link LiveAgents} for an interrupted run.
- *
- * <p>A clustered topology needs a build that forms clusters ({@link Distribution#whyNoCluster}); with one
- * that forms single-server clusters only, its tests are skipped with the build's own refusal as the reason.
- * (One by one, in {@code beforeEach}: failsafe does not count the tests of a class skipped as a whole.)
+
  */
 public final class ClusterExtension implements BeforeAllCallback, BeforeEachCallback, TestExecutionExceptionHandler {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ClusterExtension.class);
@@ -51,9 +47,6 @@ public final class ClusterExtension implements BeforeAllCallback, BeforeEachCall
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (!runnable()) {
-            return; // each test is skipped with the reason in beforeEach, where the reports count it
-        }
         ExtensionContext owner = shared ? context.getRoot() : context;
         cluster = owner.getStore(NAMESPACE).getOrComputeIfAbsent(topology.name(), k -> LocalCluster.start(topology),
                 LocalCluster.class);
@@ -61,14 +54,7 @@ public final class ClusterExtension implements BeforeAllCallback, BeforeEachCall
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Assumptions.assumeTrue(runnable(), () -> "this build cannot form the " + topology.name() + " cluster: "
-                + Distribution.whyNoCluster().orElse(""));
         cluster.startAll();
-    }
-
-    /** Whether this build can start the topology: a clustered one needs a build that forms clusters. */
-    public boolean runnable() {
-        return !topology.clustered() || Distribution.whyNoCluster().isEmpty();
     }
 
     @Override
