@@ -55,6 +55,12 @@ public final class Benchmarks {
             command.add("-XX:+UseSerialGC");
             command.add("-Xss512k");
             command.add("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
+            // Extra JVM options for diagnosis, e.g. -Dbench.jvm="-Xlog:gc:file=/tmp/gc.log".
+            for (String opt : Bench.property("bench.jvm", "").split("\\s+")) {
+                if (!opt.isBlank()) {
+                    command.add(opt);
+                }
+            }
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench."))
                     .sorted().forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
             for (String opt : Bench.property("bench.opts", "").split("\\s+")) {
