@@ -267,23 +267,7 @@ final class ProcessRun implements RunningExecution {
     /** A run that could not start: already complete, with {@code message} in its output. */
     static RunningExecution failedToStart(OutputBuffer out, String message) {
         out.appendLine("[hibachi: " + message + "]");
-        ExecutionResult r = new ExecutionResult(false, ExecutionResult.NO_EXIT_CODE, out.text(), out.truncated());
-        CompletableFuture<ExecutionResult> done = CompletableFuture.completedFuture(r);
-        return new RunningExecution() {
-            @Override
-            public CompletableFuture<ExecutionResult> completion() {
-                return done;
-            }
-
-            @Override
-            public void kill(String reason, Duration grace) {
-                // nothing runs
-            }
-
-            @Override
-            public OptionalLong processGroup() {
-                return OptionalLong.empty();
-            }
-        };
+        return RunningExecution.finished(
+                new ExecutionResult(false, ExecutionResult.NO_EXIT_CODE, out.text(), out.truncated()));
     }
 }

@@ -23,4 +23,25 @@ public interface RunningExecution {
 
     /** The process group id, when the executor runs a process in its own group. */
     OptionalLong processGroup();
+
+    /** An execution that is over already (it could not start, or it ran in place), with {@code result}. */
+    static RunningExecution finished(ExecutionResult result) {
+        CompletableFuture<ExecutionResult> done = CompletableFuture.completedFuture(result);
+        return new RunningExecution() {
+            @Override
+            public CompletableFuture<ExecutionResult> completion() {
+                return done;
+            }
+
+            @Override
+            public void kill(String reason, Duration grace) {
+                // nothing runs
+            }
+
+            @Override
+            public OptionalLong processGroup() {
+                return OptionalLong.empty();
+            }
+        };
+    }
 }

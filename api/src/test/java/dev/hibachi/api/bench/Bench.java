@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -37,8 +36,6 @@ final class Bench {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static final AtomicInteger PASSED = new AtomicInteger();
-    private static final AtomicInteger MISSED = new AtomicInteger();
 
     private Bench() {
     }
@@ -55,7 +52,7 @@ final class Bench {
     static void main(String benchmark, Body body) {
         int status = 0;
         quietLogs();
-        header(benchmark);
+        Figures.header(benchmark);
         try {
             body.run();
         } catch (Throwable t) {
@@ -64,7 +61,7 @@ final class Bench {
             t.printStackTrace();
             status = 1;
         }
-        footer(benchmark);
+        Figures.footer(benchmark);
         System.out.flush();
         System.err.flush();
         System.exit(status);
@@ -72,77 +69,14 @@ final class Bench {
 
     // ------------------------------------------------------------------------------------------------- output
 
-    /** A figure without a goal. */
-    static void figure(String name, double value, String unit) {
-        System.out.println(name + ": " + fmt(value) + " " + unit);
-    }
-
-    /** A figure with an upper-bound goal: PASS when {@code value <= goal}. */
-    static boolean goalAtMost(String name, double value, String unit, double goal) {
-        boolean pass = value <= goal;
-        (pass ? PASSED : MISSED).incrementAndGet();
-        System.out.println(name + ": " + fmt(value) + " " + unit + " (goal <= " + fmt(goal) + " " + unit + ") "
-                + (pass ? "PASS" : "MISS") + " [load " + load1() + "]");
-        return pass;
-    }
-
-    /** A yes/no goal (e.g. "no missed instant"). */
-    static boolean goalTrue(String name, boolean ok, String detail, String goal) {
-        (ok ? PASSED : MISSED).incrementAndGet();
-        System.out.println(name + ": " + detail + " (goal " + goal + ") " + (ok ? "PASS" : "MISS") + " [load "
-                + load1() + "]");
-        return ok;
-    }
-
-    static void note(String text) {
-        System.out.println("# " + text);
-    }
-
-    static void header(String benchmark) {
-        System.out.println();
-        System.out.println("== " + benchmark + " == load average " + loadAverage() + ", " + cores() + " cores, "
-                + "max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB, java "
-                + System.getProperty("java.version"));
-    }
-
-    static void footer(String benchmark) {
-        System.out.println("== " + benchmark + " done: goals " + PASSED.get() + " PASS, " + MISSED.get()
-                + " MISS; load average " + loadAverage());
-    }
-
     /** Prints the lines of a latency distribution in milliseconds (p50/p90/p99/max). */
     static Stats latencies(String name, long[] nanos) {
         Stats s = Stats.of(nanos);
-        figure(name + " p50", s.p50Ms(), "ms");
-        figure(name + " p90", s.percentileMs(90), "ms");
-        figure(name + " p99", s.p99Ms(), "ms");
-        figure(name + " max", s.maxMs(), "ms");
+        Figures.figure(name + " p50", s.p50Ms(), "ms");
+        Figures.figure(name + " p90", s.percentileMs(90), "ms");
+        Figures.figure(name + " p99", s.p99Ms(), "ms");
+        Figures.figure(name + " max", s.maxMs(), "ms");
         return s;
-    }
-
-    static String fmt(double v) {
-        if (Double.isNaN(v)) {
-            return "n/a";
-        }
-        if (Math.abs(v) >= 100 || v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.format(Locale.ROOT, "%.0f", v);
-        }
-        return String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
-    }
-
-    /** The load averages (1, 5, 15 min), as /proc/loadavg shows them. */
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean()
-                    .getSystemLoadAverage());
-        }
-    }
-
-    static String load1() {
-        return loadAverage().split(" ")[0];
     }
 
     static int cores() {
@@ -159,16 +93,6 @@ final class Bench {
     }
 
     // ----------------------------------------------------------------------------------------- configuration
-
-    static int intProperty(String name, int defaultValue) {
-        String v = System.getProperty(name);
-        return v == null || v.isBlank() ? defaultValue : Integer.parseInt(v.trim());
-    }
-
-    static String property(String name, String defaultValue) {
-        String v = System.getProperty(name);
-        return v == null || v.isBlank() ? defaultValue : v.trim();
-    }
 
     static void setLevel(String logger, Level level) {
         if (LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {

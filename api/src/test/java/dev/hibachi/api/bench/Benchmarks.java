@@ -30,7 +30,7 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
-        String chosen = Bench.property("bench", "all");
+        String chosen = Figures.property("bench", "all");
         List<String> names = new ArrayList<>();
         for (String n : chosen.split(",")) {
             n = n.trim().toLowerCase(java.util.Locale.ROOT);
@@ -44,7 +44,7 @@ public final class Benchmarks {
                 System.exit(2);
             }
         }
-        String heap = Bench.property("bench.xmx", "1g");
+        String heap = Figures.property("bench.xmx", "1g");
         List<String> failed = new ArrayList<>();
         for (String name : names) {
             List<String> command = new ArrayList<>();
@@ -56,14 +56,14 @@ public final class Benchmarks {
             command.add("-Xss512k");
             command.add("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
             // Extra JVM options for diagnosis, e.g. -Dbench.jvm="-Xlog:gc:file=/tmp/gc.log".
-            for (String opt : Bench.property("bench.jvm", "").split("\\s+")) {
+            for (String opt : Figures.property("bench.jvm", "").split("\\s+")) {
                 if (!opt.isBlank()) {
                     command.add(opt);
                 }
             }
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench."))
                     .sorted().forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
-            for (String opt : Bench.property("bench.opts", "").split("\\s+")) {
+            for (String opt : Figures.property("bench.opts", "").split("\\s+")) {
                 if (opt.contains("=")) {
                     command.add("-D" + opt);
                 }

@@ -58,30 +58,30 @@ public final class LoadBenchmark {
     }
 
     static void run() throws Exception {
-        int seconds = Bench.intProperty("bench.seconds", 60);
-        int jobs = Bench.intProperty("bench.load.jobs", 500);
-        int ceilingSeconds = Bench.intProperty("bench.load.ceilingSeconds", 10);
-        String scenarios = Bench.property("bench.load.scenarios", "herd,spread");
+        int seconds = Figures.intProperty("bench.seconds", 60);
+        int jobs = Figures.intProperty("bench.load.jobs", 500);
+        int ceilingSeconds = Figures.intProperty("bench.load.ceilingSeconds", 10);
+        String scenarios = Figures.property("bench.load.scenarios", "herd,spread");
         if (scenarios.equals("none")) {
             scenarios = "";
         }
-        Bench.note(jobs + " jobs, " + seconds + " s per scenario (-Dbench.seconds), scenarios " + scenarios);
+        Figures.note(jobs + " jobs, " + seconds + " s per scenario (-Dbench.seconds), scenarios " + scenarios);
 
         if (ceilingSeconds <= 0) {
             throw new IllegalArgumentException("bench.load.ceilingSeconds must be at least 1: the herd goal is"
                     + " derived from the spawn ceiling");
         }
         double ceiling = spawnCeiling(8, Duration.ofSeconds(ceilingSeconds));
-        Bench.figure("spawn ceiling (8 threads, /bin/sh -c true, wait for exit, " + ceilingSeconds + " s)", ceiling,
+        Figures.figure("spawn ceiling (8 threads, /bin/sh -c true, wait for exit, " + ceilingSeconds + " s)", ceiling,
                 "spawns/s");
-        Bench.figure("target (about 60 % of the ceiling)", 0.6 * ceiling, "runs/s");
-        Bench.note(jobs + " runs/s is " + Bench.fmt(100.0 * jobs / ceiling) + " % of the ceiling"
+        Figures.figure("target (about 60 % of the ceiling)", 0.6 * ceiling, "runs/s");
+        Figures.note(jobs + " runs/s is " + Figures.fmt(100.0 * jobs / ceiling) + " % of the ceiling"
                 + (jobs > 0.6 * ceiling ? ": above the 60 % target, so this machine is not expected to keep up" : ""));
-        if (!"false".equals(Bench.property("bench.load.executorCeiling", "true"))) {
+        if (!"false".equals(Figures.property("bench.load.executorCeiling", "true"))) {
             // Diagnosis, no goal: the same, through the agent's own ShellExecutor (setsid, output FIFO, process
             // group file, reader), without Raft, journal or dispatch: what the member's spawn path alone reaches.
             double executor = executorCeiling(8, Duration.ofSeconds(ceilingSeconds));
-            Bench.figure("executor ceiling (8 threads, ShellExecutor \"true\", wait for the result, " + ceilingSeconds
+            Figures.figure("executor ceiling (8 threads, ShellExecutor \"true\", wait for the result, " + ceilingSeconds
                     + " s)", executor, "runs/s");
         }
 
@@ -157,7 +157,7 @@ public final class LoadBenchmark {
         groups.close();
         Bench.deleteTree(dir);
         if (failed.get() > 0) {
-            Bench.note(failed.get() + " of " + runs.get() + " executor runs failed");
+            Figures.note(failed.get() + " of " + runs.get() + " executor runs failed");
         }
         return runs.get() / elapsed;
     }
@@ -167,8 +167,8 @@ public final class LoadBenchmark {
     static void herd(int jobs, int seconds, double ceiling) throws Exception {
         String label = "herd";
         System.out.println();
-        Bench.note("scenario herd: " + jobs + " jobs \"* * * * * *\" (all due at the same instant), load average "
-                + Bench.loadAverage());
+        Figures.note("scenario herd: " + jobs + " jobs \"* * * * * *\" (all due at the same instant), load average "
+                + Figures.loadAverage());
         Window w = runScenario(label, jobs, seconds, (agent, names) -> {
             for (String name : names) {
                 Bench.createJob(agent.base(), Bench.shellJob(name, "* * * * * *", "true"));
@@ -183,21 +183,21 @@ public final class LoadBenchmark {
         }
         long[] drains = perInstant.values().stream().mapToLong(v -> v[0]).toArray();
         long fullInstants = perInstant.values().stream().filter(v -> v[1] == jobs).count();
-        Bench.note(perInstant.size() + " instants in the window, " + fullInstants + " with all " + jobs
+        Figures.note(perInstant.size() + " instants in the window, " + fullInstants + " with all " + jobs
                 + " attempts spawned");
         Bench.Stats drain = Bench.latencies(label + " drain (instant -> last spawn call)", drains);
         Bench.latencies(label + " dispatch lateness (instant -> spawn call)", w.spawnLateness());
         Bench.latencies(label + " leader send lateness (instant -> dispatched)", w.dispatchLateness());
         double goalMs = 1.2 * jobs / ceiling * 1000;
-        Bench.goalAtMost(label + " drain p99", drain.p99Ms(), "ms", goalMs);
+        Figures.goalAtMost(label + " drain p99", drain.p99Ms(), "ms", goalMs);
         w.common(label);
     }
 
     static void spread(int jobs, int seconds) throws Exception {
         String label = "spread";
         System.out.println();
-        Bench.note("scenario spread: " + jobs + " jobs \"@every 1s\" created at staggered times across one second,"
-                + " load average " + Bench.loadAverage());
+        Figures.note("scenario spread: " + jobs + " jobs \"@every 1s\" created at staggered times across one second,"
+                + " load average " + Figures.loadAverage());
         Window w = runScenario(label, jobs, seconds, (agent, names) -> {
             // One creation every 1000/jobs ms, on a few threads so a slow POST does not push the rest back.
             ScheduledExecutorService creators = Executors.newScheduledThreadPool(4);
@@ -231,13 +231,13 @@ public final class LoadBenchmark {
         for (boolean b : slots) {
             used += b ? 1 : 0;
         }
-        Bench.note("phases of the instants fall in " + used + " of the 100 10-ms slots of a second");
+        Figures.note("phases of the instants fall in " + used + " of the 100 10-ms slots of a second");
         Bench.Stats spawn = Bench.latencies(label + " dispatch lateness (instant -> spawn call)", w.spawnLateness());
         Bench.latencies(label + " leader send lateness (instant -> dispatched)", w.dispatchLateness());
         long[] started = startedLateness(w);
         Bench.Stats start = Bench.latencies(label + " start lateness (instant -> execution started_at, API)", started);
-        Bench.goalAtMost(label + " dispatch lateness p99", spawn.p99Ms(), "ms", 20);
-        Bench.goalAtMost(label + " start lateness p99", start.p99Ms(), "ms", 50);
+        Figures.goalAtMost(label + " dispatch lateness p99", spawn.p99Ms(), "ms", 20);
+        Figures.goalAtMost(label + " start lateness p99", start.p99Ms(), "ms", 50);
         w.common(label);
     }
 
@@ -261,30 +261,30 @@ public final class LoadBenchmark {
 
         /** The figures and goals both scenarios share. */
         void common(String label) {
-            Bench.figure(label + " attempts of the window's instants spawned (by the end of the wait)", spawns.size(),
+            Figures.figure(label + " attempts of the window's instants spawned (by the end of the wait)", spawns.size(),
                     "of " + expected + " expected");
-            Bench.figure(label + " runs spawned per second during the window (any instant)", spawnedDuring
+            Figures.figure(label + " runs spawned per second during the window (any instant)", spawnedDuring
                     / (double) seconds, "runs/s");
-            Bench.figure(label + " agent JVM CPU (not counting the jobs' processes)", cpuCores, "cores");
+            Figures.figure(label + " agent JVM CPU (not counting the jobs' processes)", cpuCores, "cores");
             if (raftDelta != null) {
-                Bench.figure(label + " raft commands (state-machine entries)", raftDelta[0] / (double) seconds,
+                Figures.figure(label + " raft commands (state-machine entries)", raftDelta[0] / (double) seconds,
                         "entries/s");
-                Bench.figure(label + " raft metadata entries (Ratis, one per commit-index advance)",
+                Figures.figure(label + " raft metadata entries (Ratis, one per commit-index advance)",
                         raftDelta[1] / (double) seconds, "entries/s");
-                Bench.figure(label + " raft log flushes", raftDelta[2] / (double) seconds, "fsyncs/s");
+                Figures.figure(label + " raft log flushes", raftDelta[2] / (double) seconds, "fsyncs/s");
             }
             if (appliedEntries >= 0) {
-                Bench.goalAtMost(label + " raft log entries (applied index, all kinds)", appliedEntries
+                Figures.goalAtMost(label + " raft log entries (applied index, all kinds)", appliedEntries
                         / (double) seconds, "entries/s", 50);
             } else if (raftDelta != null) {
-                Bench.goalAtMost(label + " raft log entries (Ratis counters, all kinds)", (raftDelta[0] + raftDelta[1])
+                Figures.goalAtMost(label + " raft log entries (Ratis counters, all kinds)", (raftDelta[0] + raftDelta[1])
                         / (double) seconds, "entries/s", 50);
             } else {
-                Bench.note(label + " raft entries/s: not measured (neither the applied index nor Ratis's counters"
+                Figures.note(label + " raft entries/s: not measured (neither the applied index nor Ratis's counters"
                         + " could be read)");
             }
             if (ledger == null) {
-                Bench.goalTrue(label + " run ledger", false, "not checked: the agent fell behind (" + spawns.size()
+                Figures.goalTrue(label + " run ledger", false, "not checked: the agent fell behind (" + spawns.size()
                         + " of " + expected + " attempts spawned)", "no missed, lost or duplicated instant");
                 return;
             }
@@ -293,7 +293,7 @@ public final class LoadBenchmark {
                     + ledger.duplicates().size() + ", stuck " + ledger.stuck().size() + ", errors "
                     + ledger.errors().size();
             boolean clean = ledger.clean() && ledger.missed().isEmpty();
-            Bench.goalTrue(label + " run ledger " + ledger.from() + " .. " + ledger.to(), clean, summary,
+            Figures.goalTrue(label + " run ledger " + ledger.from() + " .. " + ledger.to(), clean, summary,
                     "no missed, lost or duplicated instant");
             if (!clean) {
                 System.out.println(ledger);
@@ -310,10 +310,10 @@ public final class LoadBenchmark {
             }
             long t0 = System.nanoTime();
             creator.create(agent, names);
-            Bench.figure(label + " creating " + jobs + " jobs took", (System.nanoTime() - t0) / 1e6, "ms");
+            Figures.figure(label + " creating " + jobs + " jobs took", (System.nanoTime() - t0) / 1e6, "ms");
 
             // Let the first plans settle, then measure over whole seconds.
-            int warmup = Bench.intProperty("bench.load.warmupSeconds", 3);
+            int warmup = Figures.intProperty("bench.load.warmupSeconds", 3);
             Instant from = Instant.now().plusSeconds(warmup).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
             sleepUntil(from);
             long index0 = Bench.appliedIndex(agent.agent());
@@ -323,7 +323,7 @@ public final class LoadBenchmark {
             // An agent that cannot keep up falls further behind each second, and at some point its backlog
             // takes the whole JVM down with it (see the report); stop the window early when it is
             // bench.load.maxBehindSeconds of runs behind, so the benchmark still ends and reports.
-            int maxBehind = Bench.intProperty("bench.load.maxBehindSeconds", 10);
+            int maxBehind = Figures.intProperty("bench.load.maxBehindSeconds", 10);
             Instant stop = from.plusSeconds(seconds);
             boolean fellBehind = false;
             for (int k = 1; k <= seconds; k++) {
@@ -334,7 +334,7 @@ public final class LoadBenchmark {
                 if (behind > (long) jobs * maxBehind) {
                     stop = from.plusSeconds(k);
                     fellBehind = true;
-                    Bench.note(label + ": after " + k + " s the agent is " + behind + " runs (more than " + maxBehind
+                    Figures.note(label + ": after " + k + " s the agent is " + behind + " runs (more than " + maxBehind
                             + " s of runs) behind; the window stops here instead of at " + seconds + " s");
                     break;
                 }
@@ -367,7 +367,7 @@ public final class LoadBenchmark {
             for (int k = 0; k <= lastNonZero; k++) {
                 timeline.append(k == 0 ? "" : " ").append(perSecond[k]);
             }
-            Bench.note(label + " spawn calls per second from the window's start: " + timeline);
+            Figures.note(label + " spawn calls per second from the window's start: " + timeline);
 
             RunLedger.Report ledger = null;
             List<JsonNode> executions = new ArrayList<>();
@@ -375,30 +375,30 @@ public final class LoadBenchmark {
             if (fellBehind || spawns.size() < 0.9 * expected) {
                 // An agent this far behind answers the API slowly too; reading 3 routes x every job could take
                 // many minutes. The ledger goal is reported as not met instead.
-                Bench.note(label + ": " + spawns.size() + " of " + expected + " attempts were spawned; the agent"
+                Figures.note(label + ": " + spawns.size() + " of " + expected + " attempts were spawned; the agent"
                         + " fell behind, so the run ledger and the executions are not read");
             } else if (apiProblem != null) {
-                Bench.note(label + ": the API does not answer (" + apiProblem + "), so the run ledger and the"
+                Figures.note(label + ": the API does not answer (" + apiProblem + "), so the run ledger and the"
                         + " executions are not read");
             } else {
                 // The ledger reads every execution a job keeps (100 by default): keep its window within that.
                 Instant ledgerFrom = from.isBefore(to.minusSeconds(90)) ? to.minusSeconds(90) : from;
                 if (!ledgerFrom.equals(from)) {
-                    Bench.note("the run ledger checks the last 90 s only (a job keeps its newest 100 executions)");
+                    Figures.note("the run ledger checks the last 90 s only (a job keeps its newest 100 executions)");
                 }
                 ledger = RunLedger.check(agent.base(), names, ledgerFrom, to, Duration.ofSeconds(15));
                 for (String name : names) {
                     HttpResponse<String> r = Bench.get(agent.base(), "/v1/jobs/" + name
                             + "/executions?output_size_limit=0");
                     if (r.statusCode() != 200) {
-                        Bench.note(label + ": GET executions of " + name + " answered " + r.statusCode()
+                        Figures.note(label + ": GET executions of " + name + " answered " + r.statusCode()
                                 + "; the start lateness is computed from what was read before it");
                         break;
                     }
                     JSON.readTree(r.body()).forEach(executions::add);
                 }
             }
-            Bench.note(label + ": " + recorder.spawns.size() + " spawn calls and " + recorder.dispatches.size()
+            Figures.note(label + ": " + recorder.spawns.size() + " spawn calls and " + recorder.dispatches.size()
                     + " dispatch calls recorded in all, " + spawns.size() + " and " + dispatches.size()
                     + " of them for instants in the window; " + executions.size() + " executions read back");
             double cpuCores = cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / (double) (wall1 - wall0);

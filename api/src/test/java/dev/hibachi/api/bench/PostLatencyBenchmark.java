@@ -19,8 +19,8 @@ public final class PostLatencyBenchmark {
     }
 
     static void run() throws Exception {
-        int warmup = Bench.intProperty("bench.post.warmup", 200);
-        int count = Bench.intProperty("bench.post.count", 2000);
+        int warmup = Figures.intProperty("bench.post.warmup", 200);
+        int count = Figures.intProperty("bench.post.count", 2000);
         try (Bench.Running agent = Bench.startAgent("bench-post", DispatchObserver.NONE)) {
             long appliedBefore = -1;
             long[] raftBefore = null;
@@ -43,19 +43,19 @@ public final class PostLatencyBenchmark {
             }
             long appliedAfter = Bench.appliedIndex(agent.agent());
             long[] raftAfter = Bench.raftLogCounters();
-            Bench.note(warmup + " warm-up + " + count + " measured sequential POSTs of @every 1h shell jobs");
+            Figures.note(warmup + " warm-up + " + count + " measured sequential POSTs of @every 1h shell jobs");
             Bench.Stats s = Bench.latencies("post latency", nanos);
             double totalSeconds = java.util.Arrays.stream(nanos).sum() / 1e9;
-            Bench.figure("post rate (sequential)", count / totalSeconds, "jobs/s");
+            Figures.figure("post rate (sequential)", count / totalSeconds, "jobs/s");
             if (appliedBefore >= 0 && appliedAfter >= 0) {
-                Bench.figure("raft log entries per POST (applied index)", (appliedAfter - appliedBefore)
+                Figures.figure("raft log entries per POST (applied index)", (appliedAfter - appliedBefore)
                         / (double) count, "entries");
             }
             if (raftBefore != null && raftAfter != null) {
-                Bench.figure("raft commands per POST", (raftAfter[0] - raftBefore[0]) / (double) count, "entries");
-                Bench.figure("raft log flushes per POST", (raftAfter[2] - raftBefore[2]) / (double) count, "fsyncs");
+                Figures.figure("raft commands per POST", (raftAfter[0] - raftBefore[0]) / (double) count, "entries");
+                Figures.figure("raft log flushes per POST", (raftAfter[2] - raftBefore[2]) / (double) count, "fsyncs");
             }
-            Bench.goalAtMost("post latency p99", s.p99Ms(), "ms", 20);
+            Figures.goalAtMost("post latency p99", s.p99Ms(), "ms", 20);
         }
     }
 }

@@ -42,18 +42,18 @@ public final class ScaleBenchmark {
     }
 
     static void run() throws Exception {
-        int count = Bench.intProperty("bench.scale.jobs", 100_000);
-        int threads = Bench.intProperty("bench.scale.threads", 32);
-        int gets = Bench.intProperty("bench.scale.gets", 2000);
-        String schedule = Bench.property("bench.scale.schedule", "@every 24h");
-        String via = Bench.property("bench.scale.via", "service");
+        int count = Figures.intProperty("bench.scale.jobs", 100_000);
+        int threads = Figures.intProperty("bench.scale.threads", 32);
+        int gets = Figures.intProperty("bench.scale.gets", 2000);
+        String schedule = Figures.property("bench.scale.schedule", "@every 24h");
+        String via = Figures.property("bench.scale.via", "service");
         long maxHeap = Runtime.getRuntime().maxMemory();
         if (maxHeap > (1200L << 20)) {
-            Bench.note("WARNING: max heap is " + (maxHeap >> 20) + " MB; run with -Xmx1g for a meaningful heap figure");
+            Figures.note("WARNING: max heap is " + (maxHeap >> 20) + " MB; run with -Xmx1g for a meaningful heap figure");
         }
         try (Bench.Running agent = Bench.startAgent("bench-scale", DispatchObserver.NONE)) {
-            Bench.note("creating " + count + " jobs \"" + schedule + "\" via " + via + " from " + threads
-                    + " threads; load average " + Bench.loadAverage());
+            Figures.note("creating " + count + " jobs \"" + schedule + "\" via " + via + " from " + threads
+                    + " threads; load average " + Figures.loadAverage());
             AtomicInteger next = new AtomicInteger();
             AtomicInteger done = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -65,7 +65,7 @@ public final class ScaleBenchmark {
                         create(agent, via, name(i), schedule);
                         int d = done.incrementAndGet();
                         if (d % 20_000 == 0) {
-                            Bench.note(d + " jobs after " + Bench.fmt((System.nanoTime() - t0) / 1e9) + " s");
+                            Figures.note(d + " jobs after " + Figures.fmt((System.nanoTime() - t0) / 1e9) + " s");
                         }
                     }
                     return null;
@@ -76,9 +76,9 @@ public final class ScaleBenchmark {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             pool.shutdown();
-            Bench.figure("created jobs", count, "jobs");
-            Bench.figure("creation time", seconds, "s");
-            Bench.figure("creation rate (" + via + ", " + threads + " threads)", count / seconds, "jobs/s");
+            Figures.figure("created jobs", count, "jobs");
+            Figures.figure("creation time", seconds, "s");
+            Figures.figure("creation rate (" + via + ", " + threads + " threads)", count / seconds, "jobs/s");
 
             HttpResponse<String> probe = Bench.get(agent.base(), "/v1/jobs/" + name(count - 1));
             if (probe.statusCode() != 200) {
@@ -86,11 +86,11 @@ public final class ScaleBenchmark {
             }
 
             long heap = heapAfterFullGc();
-            Bench.figure("heap committed", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()
+            Figures.figure("heap committed", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()
                     / 1048576.0, "MB");
-            Bench.figure("process RSS (heap + RocksDB + native)", rssKb() / 1024.0, "MB");
-            Bench.figure("data dir size", dirBytes(agent.dataDir()) / 1048576.0, "MB");
-            Bench.goalAtMost("heap used after full GC with " + count + " jobs", heap / 1048576.0, "MB", 512);
+            Figures.figure("process RSS (heap + RocksDB + native)", rssKb() / 1024.0, "MB");
+            Figures.figure("data dir size", dirBytes(agent.dataDir()) / 1048576.0, "MB");
+            Figures.goalAtMost("heap used after full GC with " + count + " jobs", heap / 1048576.0, "MB", 512);
 
             SplittableRandom random = new SplittableRandom(42);
             for (int i = 0; i < 200; i++) {
@@ -103,9 +103,9 @@ public final class ScaleBenchmark {
                 getJob(agent, n);
                 nanos[i] = System.nanoTime() - s;
             }
-            Bench.note("200 warm-up + " + gets + " sequential GET /v1/jobs/{name} of random names");
+            Figures.note("200 warm-up + " + gets + " sequential GET /v1/jobs/{name} of random names");
             Bench.Stats st = Bench.latencies("get job latency", nanos);
-            Bench.goalAtMost("get job latency p99", st.p99Ms(), "ms", 10);
+            Figures.goalAtMost("get job latency p99", st.p99Ms(), "ms", 10);
         }
     }
 

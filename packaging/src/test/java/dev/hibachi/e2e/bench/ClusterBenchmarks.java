@@ -1,5 +1,6 @@
 package dev.hibachi.e2e.bench;
 
+import dev.hibachi.api.bench.Figures;
 import dev.hibachi.e2e.Distribution;
 import dev.hibachi.e2e.Topology;
 

@@ -1,5 +1,6 @@
 package dev.hibachi.e2e.bench;
 
+import dev.hibachi.api.bench.Figures;
 import dev.hibachi.api.ledger.RunLedger;
 import dev.hibachi.e2e.AgentProcess;
 import dev.hibachi.e2e.Execution;
