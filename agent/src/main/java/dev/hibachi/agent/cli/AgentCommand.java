@@ -164,14 +164,15 @@ public final class AgentCommand implements Runnable {
         setLogLevel(level);
         CountDownLatch stopped = new CountDownLatch(1);
         AutoCloseable agent;
+        RUNNING.set(true); // from the start on: main must not end the JVM under a starting agent either
         try {
             agent = launcher.start(config, stopped::countDown);
         } catch (Exception e) {
+            RUNNING.set(false);
             LoggerFactory.getLogger(AgentCommand.class).error("The agent could not start: {}", e.getMessage(), e);
             throw new CommandLine.ExecutionException(spec.commandLine(),
                     "the agent could not start: " + e.getMessage(), e);
         }
-        RUNNING.set(true);
         Thread shutdown = new Thread(() -> {
             try {
                 agent.close();
