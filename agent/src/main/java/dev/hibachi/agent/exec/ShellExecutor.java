@@ -194,16 +194,15 @@ public final class ShellExecutor implements Executor {
             }
             pb.directory(cwd.toFile());
         }
-        if (!spec.shell()) {
-            String problem = programProblem(spec.argv().get(0), env.get("PATH"), cwd);
-            if (problem != null) {
-                return ProcessRun.failedToStart(out,
-                        "cannot run program \"" + spec.argv().get(0) + "\": " + problem);
-            }
+        String program = spec.argv().get(0);
+        Path located = locate(program, env.get("PATH"), cwd);
+        if (located == null) {
+            return ProcessRun.failedToStart(out, "cannot run program \"" + program + "\": "
+                    + programProblem(program, env.get("PATH"), cwd));
         }
         Path fifo = Fifos.acquire();
         if (fifo != null && PosixSpawn.available()) {
-            return spawnNatively(spec, env, cwd, fifo, out, label, request.groups());
+            return spawnNatively(spec, located, env, cwd, fifo, out, label, request.groups());
         }
         List<String> cmd = new ArrayList<>(spec.argv().size() + 1);
         boolean ownGroup = Procs.setsid().isPresent();
@@ -246,14 +245,9 @@ public final class ShellExecutor implements Executor {
     }
 
     /** The fast path: {@link PosixSpawn}, output to {@code fifo}, in a session whose id is the pid. */
-    private static RunningExecution spawnNatively(Spec spec, Map<String, String> env, Path cwd, Path fifo,
-                                                  OutputBuffer out, String label, ProcessGroups groups) {
+    private static RunningExecution spawnNatively(Spec spec, Path located, Map<String, String> env, Path cwd,
+                                                  Path fifo, OutputBuffer out, String label, ProcessGroups groups) {
         String program = spec.argv().get(0);
-        Path located = locate(program, env.get("PATH"), cwd);
-        if (located == null) {
-            Fifos.discard(fifo);
-            return ProcessRun.failedToStart(out, "cannot run program \"" + program + "\": No such file or directory");
-        }
         InputStream output = null;
         long pid;
         try (RandomAccessFile hold = holdOpen(fifo)) {
