@@ -131,7 +131,9 @@ public final class Agent implements AutoCloseable {
         }
 
         processGroups = new ProcessGroups(config.dataDir().resolve("process-groups"));
-        journal = new RunJournal(config.dataDir().resolve("journal"), Duration.ofMinutes(10));
+        // Two minutes outlast any re-send (every second, until acknowledged); an order older than that is claimed
+        // through the store before it runs, so forgetting a reported attempt cannot make it run twice.
+        journal = new RunJournal(config.dataDir().resolve("journal"), Duration.ofMinutes(2));
         reporter = new Reporter(client, config.nodeName(), journal, clock, Duration.ofMillis(50));
         runner = new Runner(config.nodeName(), incarnation, journal, executors, processGroups,
                 reporter, transport, client, clock, observer, Runner.Settings.defaults());

@@ -59,6 +59,8 @@ public final class RunJournal implements AutoCloseable {
     private final Duration rememberDone;
     private final Map<String, Attempt> attempts = new LinkedHashMap<>();
     private FileChannel channel;
+    /** While a compaction writes its file: the lines written since its snapshot; guarded by {@code this}. */
+    private StringBuilder sinceSnapshot;
 
     public RunJournal(Path dir, Duration rememberDone) {
         this.rememberDone = rememberDone;
@@ -125,7 +127,8 @@ public final class RunJournal implements AutoCloseable {
             }
             case "reported" -> {
                 if (a != null) {
-                    attempts.put(r.key(), new Attempt(a.started(), a.finished(), r.at()));
+                    // Once in the store, the output is not needed here: only that the attempt is done.
+                    attempts.put(r.key(), new Attempt(a.started(), withoutOutput(a.finished()), r.at()));
                 }
             }
             default -> {
@@ -176,39 +179,69 @@ public final class RunJournal implements AutoCloseable {
         return out;
     }
 
-    /** Drops reported attempts older than {@code rememberDone} and rewrites the file when it is large. */
-    public synchronized void prune(Instant now) {
-        Instant cutoff = now.minus(rememberDone);
-        attempts.values().removeIf(a -> a.reportedAt() != null && a.reportedAt().isBefore(cutoff));
-        try {
-            if (channel.size() > COMPACT_ABOVE_BYTES) {
-                compact();
+    /**
+     * Drops reported attempts older than {@code rememberDone} and rewrites the file when it is large. The rewrite
+     * works from a snapshot, outside the lock, so that journaling new attempts (and so spawning them) never waits
+     * for it; what is journaled meanwhile is appended to the new file before it replaces the old one.
+     */
+    public void prune(Instant now) {
+        List<Attempt> snapshot;
+        synchronized (this) {
+            Instant cutoff = now.minus(rememberDone);
+            attempts.values().removeIf(a -> a.reportedAt() != null && a.reportedAt().isBefore(cutoff));
+            try {
+                if (sinceSnapshot != null || channel.size() <= COMPACT_ABOVE_BYTES) {
+                    return;
+                }
+            } catch (IOException e) {
+                LOG.warn("Run journal: cannot read its size", e);
+                return;
+            }
+            snapshot = new ArrayList<>(attempts.values());
+            sinceSnapshot = new StringBuilder();
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            StringBuilder sb = new StringBuilder();
+            for (Attempt a : snapshot) {
+                sb.append(line(a.started()));
+                if (a.finished() != null) {
+                    sb.append(line(a.finished()));
+                }
+                if (a.reportedAt() != null) {
+                    sb.append(line(reportedRecord(a.started().key(), a.reportedAt())));
+                }
+            }
+            writeFully(out, sb.toString());
+            synchronized (this) {
+                writeFully(out, sinceSnapshot.toString());
+                out.force(true);
+                channel.close();
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Run journal compaction failed; it is retried later", e);
+        } finally {
+            synchronized (this) {
+                sinceSnapshot = null;
+            }
         }
     }
 
-    private void compact() throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        StringBuilder sb = new StringBuilder();
-        for (Attempt a : attempts.values()) {
-            sb.append(line(a.started()));
-            if (a.finished() != null) {
-                sb.append(line(a.finished()));
-            }
-            if (a.reportedAt() != null) {
-                sb.append(line(reportedRecord(a.started().key(), a.reportedAt())));
-            }
+    private static void writeFully(FileChannel out, String text) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (buf.hasRemaining()) {
+            out.write(buf);
         }
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
-            out.force(true);
-        }
-        channel.close();
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    private static Record withoutOutput(Record finished) {
+        return finished == null || finished.output() == null ? finished
+                : new Record(finished.op(), finished.key(), finished.job(), finished.runId(), finished.attempt(),
+                        finished.incarnation(), finished.scheduledAt(), finished.startedAt(), finished.finishedAt(),
+                        finished.success(), finished.exitCode(), null, finished.at());
     }
 
     private static Record reportedRecord(String key, Instant at) {
@@ -220,11 +253,11 @@ public final class RunJournal implements AutoCloseable {
     }
 
     private void write(String text, boolean sync) {
+        if (sinceSnapshot != null) {
+            sinceSnapshot.append(text);
+        }
         try {
-            ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
+            writeFully(channel, text);
             if (sync) {
                 channel.force(false);
             }

@@ -77,6 +77,24 @@ class RunJournalTest {
     }
 
     @Test
+    void aReportedAttemptKeepsItsResultButNotItsOutput() {
+        String big = "x".repeat(100_000);
+        try (RunJournal j = new RunJournal(dir, REMEMBER)) {
+            j.started(List.of(started(1), started(2)));
+            j.finished(finished(1, true, big));
+            j.finished(finished(2, true, big));
+            j.reported(key(1), T0.plusSeconds(2));
+
+            RunJournal.Attempt reported = j.get(key(1)).orElseThrow();
+            assertThat(reported.state()).isEqualTo(RunJournal.State.REPORTED);
+            assertThat(reported.finished().success()).isTrue();
+            assertThat(reported.finished().exitCode()).isZero();
+            assertThat(reported.finished().output()).as("in the store now; not kept in memory").isNull();
+            assertThat(j.get(key(2)).orElseThrow().finished().output()).as("not reported yet").isEqualTo(big);
+        }
+    }
+
+    @Test
     void unreportedListsStartedAndFinishedButNotReported() {
         try (RunJournal j = new RunJournal(dir, REMEMBER)) {
             j.started(List.of(started(1), started(2), started(3)));
