@@ -6,10 +6,10 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
-import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -60,18 +60,17 @@ final class PosixSpawn {
 
     /** The C library calls used, bound by JNA. */
     interface LibC extends Library {
-        int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attr, StringArray argv,
-                        StringArray envp);
+        int posix_spawn(int[] pid, Pointer path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
 
         int posix_spawn_file_actions_init(Pointer fa);
 
         int posix_spawn_file_actions_destroy(Pointer fa);
 
-        int posix_spawn_file_actions_addopen(Pointer fa, int fd, String path, int oflag, int mode);
+        int posix_spawn_file_actions_addopen(Pointer fa, int fd, Pointer path, int oflag, int mode);
 
         int posix_spawn_file_actions_adddup2(Pointer fa, int fd, int newFd);
 
-        int posix_spawn_file_actions_addchdir_np(Pointer fa, String path);
+        int posix_spawn_file_actions_addchdir_np(Pointer fa, Pointer path);
 
         int posix_spawn_file_actions_addclosefrom_np(Pointer fa, int from);
 
@@ -89,7 +88,7 @@ final class PosixSpawn {
 
         int sigfillset(Pointer set);
 
-        int waitpid(int pid, IntByReference status, int options) throws LastErrorException;
+        int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
         int kill(int pid, int signal) throws LastErrorException;
 
@@ -139,24 +138,40 @@ final class PosixSpawn {
         if (C == null) {
             throw new IllegalStateException("posix_spawn is not available");
         }
-        String[] envp = new String[env.size()];
-        int i = 0;
+        List<String> envp = new ArrayList<>(env.size());
         for (Map.Entry<String, String> e : env.entrySet()) {
-            envp[i++] = e.getKey() + "=" + e.getValue();
+            envp.add(e.getKey() + "=" + e.getValue());
         }
-        Memory fa = new Memory(FILE_ACTIONS_BYTES);
-        Memory attr = new Memory(ATTR_BYTES);
-        Memory sigs = new Memory(SIGSET_BYTES);
+        // Every native block is freed here, at once: left to JNA's cleaner, each spawn's ~40 blocks waited for a
+        // garbage collection, and tens of thousands of them lengthened every young pause.
+        try (Memory fa = new Memory(FILE_ACTIONS_BYTES);
+             Memory attr = new Memory(ATTR_BYTES);
+             Memory sigs = new Memory(SIGSET_BYTES);
+             Memory argvBlock = cStrings(argv);
+             Memory envBlock = cStrings(envp);
+             Memory paths = cStrings(List.of(program, output.toString(), "/dev/null",
+                     cwd == null ? "" : cwd.toString()))) {
+            return spawn(paths, cwd != null, fa, attr, sigs, argvBlock, envBlock);
+        }
+    }
+
+    /** {@code paths}: the program, the output, {@code /dev/null} and the working directory, as C strings. */
+    private static long spawn(Memory paths, boolean chdir, Memory fa, Memory attr, Memory sigs, Memory argv,
+                              Memory envp) throws IOException {
+        Pointer program = paths.getPointer(0);
+        Pointer output = paths.getPointer(Native.POINTER_SIZE);
+        Pointer devNull = paths.getPointer(2L * Native.POINTER_SIZE);
+        Pointer cwd = paths.getPointer(3L * Native.POINTER_SIZE);
         check(C.posix_spawn_file_actions_init(fa), "posix_spawn_file_actions_init");
         try {
             check(C.posix_spawnattr_init(attr), "posix_spawnattr_init");
             try {
-                check(C.posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0), "addopen stdin");
-                check(C.posix_spawn_file_actions_addopen(fa, 1, output.toString(), O_WRONLY, 0), "addopen stdout");
+                check(C.posix_spawn_file_actions_addopen(fa, 0, devNull, O_RDONLY, 0), "addopen stdin");
+                check(C.posix_spawn_file_actions_addopen(fa, 1, output, O_WRONLY, 0), "addopen stdout");
                 check(C.posix_spawn_file_actions_adddup2(fa, 1, 2), "adddup2");
                 check(C.posix_spawn_file_actions_addclosefrom_np(fa, 3), "addclosefrom_np");
-                if (cwd != null) {
-                    check(C.posix_spawn_file_actions_addchdir_np(fa, cwd.toString()), "addchdir_np");
+                if (chdir) {
+                    check(C.posix_spawn_file_actions_addchdir_np(fa, cwd), "addchdir_np");
                 }
                 // No signal blocked and every signal at its default: the JVM's ignored signals
                 // (SIGPIPE among them) must not leak into the job's pipelines.
@@ -166,13 +181,12 @@ final class PosixSpawn {
                 check(C.posix_spawnattr_setsigdefault(attr, sigs), "setsigdefault");
                 check(C.posix_spawnattr_setflags(attr,
                         (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)), "setflags");
-                IntByReference pid = new IntByReference();
-                int err = C.posix_spawn(pid, program, fa, attr, new StringArray(argv.toArray(new String[0])),
-                        new StringArray(envp));
+                int[] pid = new int[1];
+                int err = C.posix_spawn(pid, program, fa, attr, argv, envp);
                 if (err != 0) {
                     throw new IOException("error=" + err + ", " + C.strerror(err));
                 }
-                return pid.getValue();
+                return pid[0];
             } finally {
                 C.posix_spawnattr_destroy(attr);
             }
@@ -187,7 +201,7 @@ final class PosixSpawn {
      * @return its exit status, or 128 + the signal that ended it (as the JDK reports it)
      */
     static int waitFor(long pid) {
-        IntByReference status = new IntByReference();
+        int[] status = new int[1];
         while (true) {
             try {
                 C.waitpid((int) pid, status, 0);
@@ -198,7 +212,7 @@ final class PosixSpawn {
                 }
             }
         }
-        int s = status.getValue();
+        int s = status[0];
         int signal = s & 0x7f;
         return signal == 0 ? (s >> 8) & 0xff : 0x80 + signal;
     }
@@ -219,6 +233,26 @@ final class PosixSpawn {
             }
             throw new IllegalStateException("kill(" + pid + ", " + signal + "): " + C.strerror(e.getErrorCode()), e);
         }
+    }
+
+    /** A C {@code char *[]}, NULL-terminated, with its strings (UTF-8, NUL-terminated) in the same block. */
+    static Memory cStrings(List<String> strings) {
+        byte[][] encoded = new byte[strings.size()][];
+        long bytes = (long) (strings.size() + 1) * Native.POINTER_SIZE;
+        for (int i = 0; i < encoded.length; i++) {
+            byte[] text = strings.get(i).getBytes(StandardCharsets.UTF_8);
+            encoded[i] = java.util.Arrays.copyOf(text, text.length + 1);
+            bytes += encoded[i].length;
+        }
+        Memory block = new Memory(bytes);
+        long offset = (long) (strings.size() + 1) * Native.POINTER_SIZE;
+        for (int i = 0; i < encoded.length; i++) {
+            block.write(offset, encoded[i], 0, encoded[i].length);
+            block.setPointer((long) i * Native.POINTER_SIZE, block.share(offset));
+            offset += encoded[i].length;
+        }
+        block.setPointer((long) strings.size() * Native.POINTER_SIZE, null);
+        return block;
     }
 
     private static void check(int rc, String what) throws IOException {
