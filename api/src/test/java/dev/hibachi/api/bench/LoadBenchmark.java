@@ -186,6 +186,13 @@ public final class LoadBenchmark {
         Figures.note(perInstant.size() + " instants in the window, " + fullInstants + " with all " + jobs
                 + " attempts spawned");
         Bench.Stats drain = Bench.latencies(label + " drain (instant -> last spawn call)", drains);
+        // Which instants were slowest, and when: a tail that comes back at a period points at periodic work.
+        Instant first = perInstant.isEmpty() ? null : perInstant.keySet().iterator().next();
+        Figures.note("slowest instants (seconds into the window: drain ms): " + perInstant.entrySet().stream()
+                .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).limit(5)
+                .map(e -> (e.getKey().getEpochSecond() - first.getEpochSecond()) + ": "
+                        + Figures.fmt(e.getValue()[0] / 1e6))
+                .collect(java.util.stream.Collectors.joining(", ")));
         Bench.latencies(label + " dispatch lateness (instant -> spawn call)", w.spawnLateness());
         Bench.latencies(label + " leader send lateness (instant -> dispatched)", w.dispatchLateness());
         double goalMs = 1.2 * jobs / ceiling * 1000;
