@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Runner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+    /** A journal write (with its fsync) this slow delays every start behind it: worth a warning. */
+    private static final long SLOW_JOURNAL_MILLIS = 100;
 
     /**
      * @param maxWaiting attempts accepted but not yet started, at most; beyond it an attempt is closed as failed
@@ -188,7 +190,13 @@ public final class Runner implements AutoCloseable {
                     incarnation, a.scheduledAt(), now, null, null, null, null, now));
             acks.add(new RunAck.Entry(a.key(), RunAck.State.ACCEPTED, null));
         }
+        long journaling = System.nanoTime();
         journal.started(records);
+        long tookMillis = (System.nanoTime() - journaling) / 1_000_000;
+        if (tookMillis >= SLOW_JOURNAL_MILLIS) {
+            LOG.warn("Journaling {} attempt(s) took {} ms; their start waited for it (a slow disk?)", records.size(),
+                    tookMillis);
+        }
         if (!acks.isEmpty()) {
             transport.sendAck(leader, new RunAck(node, incarnation, acks));
         }
