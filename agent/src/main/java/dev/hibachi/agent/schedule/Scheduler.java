@@ -168,7 +168,11 @@ public final class Scheduler implements AutoCloseable {
 
     private void awaitNext(Instant now) throws InterruptedException {
         Optional<Instant> earliest = index.earliest();
-        long waitMillis = earliest.map(t -> Duration.between(now, t.minus(settings.planAhead())).toMillis())
+        // Wake when the earliest instant enters the horizon a round plans to (planAhead + planEvery): an instant
+        // is then planned 1.25 s ahead, so jobs on the whole second are planned at .75, not at the very moment
+        // the previous second's runs are being spawned.
+        long waitMillis = earliest.map(t -> Duration.between(now,
+                        t.minus(settings.planAhead()).minus(settings.planEvery())).toMillis())
                 .orElse(1000L);
         waitMillis = Math.max(1, Math.min(waitMillis, 1000));
         lock.lock();
