@@ -31,8 +31,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Plans runs, on the Raft leader only. One thread watches the {@link FireIndex}; about
- * {@code planAhead} before an instant it commits a {@code PlanRuns} entry for everything due then (at most
+ * Plans runs, on the Raft leader only. One thread watches the {@link FireIndex}; when an instant comes within
+ * {@code planAhead + planEvery} it commits a {@code PlanRuns} entry for everything due by then (at most
  * {@code maxRunsPerEntry} runs an entry), with each run's targets already chosen and each job's following
  * instant. Dispatch at the instant is the {@link dev.hibachi.agent.dispatch.Dispatcher}'s work, driven by
  * the applied plan.
