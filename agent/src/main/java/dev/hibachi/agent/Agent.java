@@ -43,7 +43,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One Hibachi agent: a member that runs jobs, and — with {@code server} — a replica of the job store that
@@ -187,18 +190,18 @@ public final class Agent implements AutoCloseable {
         if (config.retryJoin().isEmpty() || config.retryMax() == 0) {
             return;
         }
-        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
         long every = config.retryInterval().toMillis();
-        java.util.concurrent.CompletableFuture<java.util.concurrent.ScheduledFuture<?>> task = new CompletableFuture<>();
-        task.complete(timer.scheduleWithFixedDelay(() -> {
+        task.set(timer.scheduleWithFixedDelay(() -> {
             boolean joined = membership.members().stream()
                     .anyMatch(m -> m.alive() && !m.name().equals(config.nodeName()));
             if (joined || closed) {
-                task.join().cancel(false);
+                task.get().cancel(false);
             } else if (failed.incrementAndGet() >= config.retryMax()) {
                 LOG.error("Nobody answered at {} after {} attempt(s) {} ms apart (--retry-max): stopping",
                         config.retryJoin(), failed.get(), every);
-                task.join().cancel(false);
+                task.get().cancel(false);
                 new Thread(this::close, "retry-join-gave-up").start();
             }
         }, every, every, TimeUnit.MILLISECONDS));
@@ -252,7 +255,7 @@ public final class Agent implements AutoCloseable {
     /** The store servers this agent sees alive now, as Raft peers. */
     private List<StoreServerConfig.Peer> knownServers() {
         return membership.members().stream().filter(m -> m.server() && m.alive() && !m.raftAddress().isEmpty())
-                .map(m -> new StoreServerConfig.Peer(m.name(), m.raftAddress())).toList();
+                .map(Member::raftPeer).toList();
     }
 
     private void openFrontDoors() {

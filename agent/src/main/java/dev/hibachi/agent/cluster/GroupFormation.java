@@ -51,10 +51,15 @@ public final class GroupFormation {
             return List.of();
         }
         long nextLog = 0;
+        long nextProbe = 0;
+        List<Member> probed = List.of();
         while (!stopped.getAsBoolean()) {
             List<Member> servers = aliveServers();
             List<Member> others = servers.stream().filter(m -> !m.name().equals(self)).toList();
-            if (!others.isEmpty()) {
+            // Each probe builds a Ratis client: ask again when other servers appear, else once a second.
+            if (!others.isEmpty() && (!others.equals(probed) || System.nanoTime() - nextProbe >= 0)) {
+                probed = others;
+                nextProbe = System.nanoTime() + Duration.ofSeconds(1).toNanos();
                 List<StoreClient.RaftPeerInfo> existing = existingGroup(others);
                 if (!existing.isEmpty()) {
                     if (existing.stream().anyMatch(p -> p.id().equals(self))) {
@@ -67,7 +72,7 @@ public final class GroupFormation {
             }
             if (servers.size() >= expect) {
                 List<StoreServerConfig.Peer> peers = servers.stream().limit(expect)
-                        .map(m -> new StoreServerConfig.Peer(m.name(), m.raftAddress())).toList();
+                        .map(Member::raftPeer).toList();
                 if (peers.stream().anyMatch(p -> p.id().equals(self))) {
                     LOG.info("Forming the store group with {} server(s): {}", expect, peers);
                     return peers;
@@ -92,8 +97,7 @@ public final class GroupFormation {
 
     /** The voters of the group as one of {@code others} knows them; empty when none has a group. */
     private static List<StoreClient.RaftPeerInfo> existingGroup(List<Member> others) {
-        List<StoreServerConfig.Peer> peers = others.stream()
-                .map(m -> new StoreServerConfig.Peer(m.name(), m.raftAddress())).toList();
+        List<StoreServerConfig.Peer> peers = others.stream().map(Member::raftPeer).toList();
         try (StoreClient probe = new StoreClient(peers, 1, Duration.ofMillis(100))) {
             return probe.raftPeers();
         } catch (StoreUnavailableException e) {

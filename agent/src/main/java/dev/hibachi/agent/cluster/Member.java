@@ -1,5 +1,7 @@
 package dev.hibachi.agent.cluster;
 
+import dev.hibachi.store.raft.StoreServerConfig;
+
 import java.util.Map;
 
 /**
@@ -44,6 +46,11 @@ public record Member(
     /** Gone from the view: it failed or left, and waits to be reaped or to come back. */
     public boolean gone() {
         return status == Status.FAILED || status == Status.LEFT;
+    }
+
+    /** This server as a peer of the store's Raft group (its node name is its Raft id). */
+    public StoreServerConfig.Peer raftPeer() {
+        return new StoreServerConfig.Peer(name, raftAddress);
     }
 
     public Member withStatus(Status value) {

@@ -5,7 +5,6 @@ import dev.hibachi.agent.cluster.Membership;
 import dev.hibachi.agent.cluster.MembershipEvent;
 import dev.hibachi.agent.cluster.MembershipListener;
 import dev.hibachi.store.raft.StoreClient;
-import dev.hibachi.store.raft.StoreServerConfig;
 import dev.hibachi.store.raft.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +67,7 @@ public final class ServerAdmission implements MembershipListener {
             for (Member m : membership.members()) {
                 if (m.server() && m.alive() && !voters.contains(m.name())) {
                     LOG.info("Adding server {} ({}) to the store group", m.name(), m.raftAddress());
-                    client.addRaftPeer(new StoreServerConfig.Peer(m.name(), m.raftAddress()));
+                    client.addRaftPeer(m.raftPeer());
                 }
             }
         } catch (StoreUnavailableException e) {
