@@ -61,6 +61,8 @@ public final class StoreClient implements AutoCloseable {
     private final Duration retrySleep;
     private final Object lock = new Object();
     private volatile RaftClient client;
+    /** Asks one server once for the group's voters: a dead server must cost one refused connection, not retries. */
+    private final RaftClient infoClient;
     private boolean closed; // guarded by lock
 
     public StoreClient(Collection<StoreServerConfig.Peer> servers) {
@@ -72,18 +74,23 @@ public final class StoreClient implements AutoCloseable {
         this.servers = List.copyOf(servers);
         this.retries = retries;
         this.retrySleep = retrySleep;
-        this.client = newRaftClient();
+        this.client = newRaftClient(retries, retrySleep);
+        this.infoClient = newRaftClient(1, Duration.ZERO);
     }
 
     private RaftClient newRaftClient() {
+        return newRaftClient(retries, retrySleep);
+    }
+
+    private RaftClient newRaftClient(int attempts, Duration sleep) {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         return RaftClient.newBuilder()
                 .setProperties(p)
                 .setRaftGroup(StoreGroup.of(servers))
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
-                        TimeDuration.valueOf(retrySleep.toMillis(), TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
+                        TimeDuration.valueOf(sleep.toMillis(), TimeUnit.MILLISECONDS)))
                 .build();
     }
 
@@ -149,7 +156,7 @@ public final class StoreClient implements AutoCloseable {
      * @throws StoreUnavailableException when no known server answers
      */
     public List<RaftPeerInfo> raftPeers() throws StoreUnavailableException {
-        RaftClient c = client;
+        RaftClient c = infoClient;
         Exception last = null;
         for (StoreServerConfig.Peer server : servers) {
             try {
@@ -255,6 +262,7 @@ public final class StoreClient implements AutoCloseable {
         synchronized (lock) {
             closed = true;
         }
+        infoClient.close();
         client.close();
     }
 }
