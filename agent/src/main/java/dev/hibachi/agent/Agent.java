@@ -119,6 +119,7 @@ public final class Agent implements AutoCloseable {
             awaitAServer();
         }
         client = new StoreClient(knownServers());
+        client.followServers(this::knownServers);
 
         ExecutorRegistry executors = ExecutorRegistry.builtIn(); // one registry: what is validated is what runs
         jobs = new JobService(client, executors, membership, selector, clock, Duration.ofSeconds(10));
@@ -221,6 +222,7 @@ public final class Agent implements AutoCloseable {
         storeServer = StoreServer.create(storeConfig);
         // Its own client: the API's requests never queue behind the leader's plans, nor the other way round.
         leaderClient = new StoreClient(knownServers());
+        leaderClient.followServers(this::knownServers);
         FireIndex index = new FireIndex(r -> scheduler.rebuildIndex());
         scheduler = new Scheduler(index, storeServer.stateMachine(), leaderClient, membership, selector, clock,
                 Scheduler.Settings.defaults());

@@ -57,6 +57,8 @@ public final class StoreClient implements AutoCloseable {
             });
 
     private final Collection<StoreServerConfig.Peer> servers;
+    /** The servers alive now, as the caller knows them; a renewed Ratis client starts from these. */
+    private volatile java.util.function.Supplier<Collection<StoreServerConfig.Peer>> alive = () -> List.of();
     private final int retries;
     private final Duration retrySleep;
     private final Object lock = new Object();
@@ -88,7 +90,7 @@ public final class StoreClient implements AutoCloseable {
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         return RaftClient.newBuilder()
                 .setProperties(p)
-                .setRaftGroup(StoreGroup.of(servers))
+                .setRaftGroup(StoreGroup.of(current()))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
                         TimeDuration.valueOf(sleep.toMillis(), TimeUnit.MILLISECONDS)))
                 .build();
@@ -146,6 +148,20 @@ public final class StoreClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Where the servers alive now can be learnt (for an agent: its membership). A Ratis client that is replaced
+     * after an outage, and {@link #raftPeers()}, then start from them rather than from the servers known at
+     * construction, one of which may be the dead server the outage was about.
+     */
+    public void followServers(java.util.function.Supplier<Collection<StoreServerConfig.Peer>> source) {
+        this.alive = source;
+    }
+
+    private Collection<StoreServerConfig.Peer> current() {
+        Collection<StoreServerConfig.Peer> now = alive.get();
+        return now.isEmpty() ? servers : now;
+    }
+
     /** A voting member of the store's Raft group, as its configuration lists it. */
     public record RaftPeerInfo(String id, String address, boolean leader) {
     }
@@ -158,7 +174,7 @@ public final class StoreClient implements AutoCloseable {
     public List<RaftPeerInfo> raftPeers() throws StoreUnavailableException {
         RaftClient c = infoClient;
         Exception last = null;
-        for (StoreServerConfig.Peer server : servers) {
+        for (StoreServerConfig.Peer server : current()) {
             try {
                 GroupInfoReply info = c.getGroupManagementApi(RaftPeerId.valueOf(server.id())).info(StoreGroup.ID);
                 RaftProtos.RoleInfoProto role = info.getRoleInfoProto();
