@@ -18,6 +18,14 @@ public enum MisfirePolicy {
 
     public static final int RUN_ALL_CAP = 100;
 
+    /** The policy a job's {@code misfire} field names ({@code run_once} when empty). */
+    public static MisfirePolicy of(String misfire) {
+        if (misfire == null || misfire.isEmpty()) {
+            return RUN_ONCE;
+        }
+        return valueOf(misfire.toUpperCase(java.util.Locale.ROOT));
+    }
+
     /** The old instants (oldest first; the newest {@link #RUN_ALL_CAP} at most) that run under this policy. */
     public List<Instant> toRun(List<Instant> old) {
         if (old.isEmpty()) {

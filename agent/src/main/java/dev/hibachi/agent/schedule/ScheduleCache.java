@@ -25,11 +25,12 @@ final class ScheduleCache {
     };
 
     synchronized Optional<Schedule> of(Job job, ZoneId defaultZone) {
-        String key = job.name() + '\u0000' + job.schedule() + '\u0000' + job.timezone() + '\u0000' + defaultZone;
+        String key = job.name() + '\u0000' + job.schedule() + '\u0000' + job.timezone() + '\u0000' + defaultZone
+                + '\u0000' + job.startsAt() + '\u0000' + job.expiresAt();
         Schedule s = cache.get(key);
         if (s == null) {
             try {
-                s = Schedule.parse(job.schedule(), job.name(), JobValidator.zoneOf(job, defaultZone));
+                s = JobValidator.scheduleOf(job, defaultZone);
             } catch (InvalidScheduleException | JobValidator.InvalidJobException e) {
                 return Optional.empty();
             }

@@ -12,6 +12,7 @@ import dev.hibachi.store.model.Run;
 import dev.hibachi.store.model.Target;
 import dev.hibachi.store.raft.JobStateMachine;
 import dev.hibachi.store.raft.StoreClient;
+import dev.hibachi.store.schedule.GoDuration;
 import dev.hibachi.store.schedule.Schedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,7 +207,7 @@ public final class Scheduler implements AutoCloseable {
             }
             Instant anchor = jobClock.anchor();
             Instants instants = instantsToPlan(job.name(), entry.next(), schedule.get(), anchor, now, horizon,
-                    policyFor(job));
+                    policyFor(job, schedule.get()), graceFor(job, schedule.get()));
             List<Target> targets = selector.select(job.tags(), membership.members());
             String reason = targets.isEmpty() ? noTargetReason(job) : null;
             Instant last = null;
@@ -274,8 +275,8 @@ public final class Scheduler implements AutoCloseable {
      * so the policy sees exactly those. The span always reaches the newest old instant that does not run.
      */
     Instants instantsToPlan(String job, Instant first, Schedule schedule, Instant anchor, Instant now,
-                            Instant horizon, MisfirePolicy policy) {
-        Instant graceStart = now.minus(settings.misfireGrace());
+                            Instant horizon, MisfirePolicy policy, Duration grace) {
+        Instant graceStart = now.minus(grace);
         Deque<Instant> old = new ArrayDeque<>();
         long oldCount = 0;
         boolean countIsLowerBound = false;
@@ -316,7 +317,7 @@ public final class Scheduler implements AutoCloseable {
         if (notRun > 0 || (countIsLowerBound && oldRun.size() < old.size() + 1)) {
             Instant missedTo = oldRun.isEmpty() ? old.peekLast() : before(old, oldRun.get(0), dropped);
             String reason = "not planned in time (no leader, or the agent was down); older than the misfire grace of "
-                    + settings.misfireGrace().toSeconds() + " s; misfire policy " + policy.name().toLowerCase()
+                    + GoDuration.format(grace) + "; misfire policy " + policy.name().toLowerCase()
                     + (countIsLowerBound ? "; the count is a lower bound" : "");
             missed = new MissedSpan(job, oldFirst, missedTo, Math.max(notRun, 1), reason, now);
         }
@@ -357,9 +358,21 @@ public final class Scheduler implements AutoCloseable {
         return prev != null ? prev : firstRun.minusNanos(1);
     }
 
-    /** The misfire policy of a job: the seam where the job's own {@code misfire} field plugs in. */
-    static MisfirePolicy policyFor(Job job) {
-        return MisfirePolicy.RUN_ONCE;
+    /** The job's {@code misfire} policy; an {@code @after} one-off runs only within its own grace. */
+    static MisfirePolicy policyFor(Job job, Schedule schedule) {
+        if (schedule.kind() == Schedule.Kind.AFTER) {
+            return MisfirePolicy.SKIP;
+        }
+        return MisfirePolicy.of(job.misfire());
+    }
+
+    /** How late an instant of the job may still run: {@code @after}'s grace, the job's, or the default. */
+    Duration graceFor(Job job, Schedule schedule) {
+        if (schedule.catchUpGrace().isPresent()) {
+            return schedule.catchUpGrace().get();
+        }
+        return job.misfireGrace() == null || job.misfireGrace().isEmpty() ? settings.misfireGrace()
+                : job.misfireGraceOrDefault();
     }
 
     private static String noTargetReason(Job job) {

@@ -3,6 +3,7 @@ package dev.hibachi.agent.cluster;
 import dev.hibachi.agent.cluster.TestNodes.Node;
 import dev.hibachi.agent.dispatch.RunAck;
 import dev.hibachi.agent.dispatch.RunOrder;
+import dev.hibachi.store.model.Backoff;
 import dev.hibachi.store.model.Job;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -60,7 +61,8 @@ class JGroupsTransportTest {
         Job j = new Job(job, job, "Nightly " + job, "Europe/Paris", "0 30 2 * * *", "ops", "ops@example.com", 3, 1,
                 Instant.parse("2026-01-02T03:04:05.123456Z"), null, false, Map.of("role", "web:1"),
                 Map.of("team", "a"), 2, List.of("child"), null, Map.of("log", Map.of("forward", "true")), "forbid",
-                "shell", Map.of("command", command, "shell", "true"), "success", null, false, null, null);
+                "shell", Map.of("command", command, "shell", "true"), "success", null, false, null, null, "run_all", "2m", "10m",
+                new Backoff("1s", "1m", 3.0), 4, 5);
         return new RunOrder.Attempt(j, runId, 1, member.incarnation(), Instant.parse("2026-05-01T02:30:00Z"),
                 Instant.parse("2026-05-01T02:30:00.250Z"));
     }

@@ -38,7 +38,7 @@ class MisfireTest {
     }
 
     private Scheduler.Instants plan(Schedule s, Instant first, Instant now, MisfirePolicy policy) {
-        return scheduler.instantsToPlan("job", first, s, ANCHOR, now, now.plus(AHEAD), policy);
+        return scheduler.instantsToPlan("job", first, s, ANCHOR, now, now.plus(AHEAD), policy, GRACE);
     }
 
     /** Every instant of the schedule from {@code first} to {@code to}, inclusive. */

@@ -14,6 +14,8 @@ import dev.hibachi.store.model.JobClock;
 import dev.hibachi.store.model.JobValidator;
 import dev.hibachi.store.model.MissedSpan;
 import dev.hibachi.store.model.OutputTail;
+import dev.hibachi.store.model.PendingChild;
+import dev.hibachi.store.model.PendingDelete;
 import dev.hibachi.store.model.PendingRetry;
 import dev.hibachi.store.model.Run;
 import dev.hibachi.store.model.Target;
@@ -52,6 +54,8 @@ public final class Applier {
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
     private static final int REJECTIONS_KEPT = 1000;
     private static final byte[] REJECTION_COUNT = Keys.utf8("rejections");
+    /** Miss and skip records kept per job. */
+    static final int MISSES_KEPT = 100;
 
     private final JobDatabase db;
     private final StoreListener listener;
@@ -149,6 +153,12 @@ public final class Applier {
             return completePending(e, c);
         } else if (command instanceof Command.DeleteExecutions c) {
             return deleteExecutions(e, c);
+        } else if (command instanceof Command.SkipQueuedRuns c) {
+            return skipQueuedRuns(e, c);
+        } else if (command instanceof Command.RequestKill c) {
+            return requestKill(e, c);
+        } else if (command instanceof Command.FlagOverdue c) {
+            return flagOverdue(e, c);
         }
         throw Refusal.invalid(null, "unknown command " + command.getClass().getSimpleName());
     }
@@ -224,6 +234,14 @@ public final class Applier {
         putJob(e, saved);
         e.txn.put(Family.META, Keys.utf8(Keys.clock(saved.name())), Json.write(clock));
         e.events.add(new StoreEvent.JobChanged(saved, clock));
+        if (!saved.forbidsOverlap()) {
+            // Runs queued while the job forbade overlap may all go now.
+            for (Run run : e.view.openRuns(saved.name())) {
+                if (run.isQueued()) {
+                    release(e, saved, run);
+                }
+            }
+        }
         return Reply.ok(saved);
     }
 
@@ -240,11 +258,47 @@ public final class Applier {
     }
 
     private Reply deleteJob(Entry e, Command.DeleteJob c) throws Refusal {
+        if (c.pendingKey() != null) {
+            return deleteEphemeral(e, c);
+        }
         Job job = e.view.job(c.name()).orElseThrow(() -> Refusal.notFound("job not found: " + c.name()));
         if (job.dependentJobs() != null && !job.dependentJobs().isEmpty()) {
             throw Refusal.conflict("could not delete job with dependent jobs, delete children first: "
                     + String.join(", ", job.dependentJobs()));
         }
+        removeJob(e, job);
+        return Reply.ok(job);
+    }
+
+    /**
+     * Carries out a pending ephemeral delete: once (the record is consumed), and only the job that ran: one
+     * redefined since (a new revision) stays, as does one that has children now.
+     */
+    private Reply deleteEphemeral(Entry e, Command.DeleteJob c) throws Refusal {
+        byte[] key = Keys.utf8(c.pendingKey());
+        byte[] bytes = c.pendingKey().startsWith(PendingDelete.PREFIX) ? e.txn.get(Family.PENDING, key) : null;
+        if (bytes == null) {
+            throw Refusal.conflict("no pending delete " + c.pendingKey() + " (already carried out)");
+        }
+        PendingDelete pending = Json.read(bytes, PendingDelete.class);
+        e.txn.delete(Family.PENDING, key);
+        e.events.add(new StoreEvent.PendingCompleted(c.pendingKey()));
+        Job job = e.view.job(pending.job()).orElse(null);
+        JobClock clock = e.view.clock(pending.job()).orElse(null);
+        String kept = job == null ? "the job is gone"
+                : clock == null || clock.revision() != pending.revision() ? "the job was redefined since its run"
+                : job.dependentJobs() != null && !job.dependentJobs().isEmpty() ? "the job has dependent jobs "
+                + job.dependentJobs() : null;
+        if (kept != null) {
+            LOG.info("Ephemeral job {} is not deleted: {}", pending.job(), kept);
+            return Reply.ok(Map.of("deleted", false, "reason", kept));
+        }
+        removeJob(e, job);
+        return Reply.ok(Map.of("deleted", true, "job", job));
+    }
+
+    /** Removes a job and everything that belongs to it (history, misses, open runs, pending work). */
+    private void removeJob(Entry e, Job job) {
         if (job.isChild()) {
             updateDependents(e, job.parentJob(), job.name(), false);
         }
@@ -254,8 +308,9 @@ public final class Applier {
         deletePrefix(e, Family.MISSES, Keys.jobPrefix(job.name()));
         deletePrefix(e, Family.PENDING, Keys.utf8("run/" + job.name() + "/"));
         deletePrefix(e, Family.PENDING, Keys.utf8("retry/" + job.name() + "/"));
+        deletePrefix(e, Family.PENDING, Keys.utf8(PendingChild.PREFIX + job.name() + "/"));
+        e.txn.delete(Family.PENDING, Keys.utf8(PendingDelete.PREFIX + job.name()));
         e.events.add(new StoreEvent.JobDeleted(job.name()));
-        return Reply.ok(job);
     }
 
     private Reply toggleJob(Entry e, Command.ToggleJob c) throws Refusal {
@@ -277,8 +332,7 @@ public final class Applier {
             return null;
         }
         try {
-            ZoneId zone = JobValidator.zoneOf(job, defaultZone);
-            return Schedule.parse(job.schedule(), job.name(), zone).next(clock.lastPlannedAt(), clock.anchor())
+            return JobValidator.scheduleOf(job, defaultZone).next(clock.lastPlannedAt(), clock.anchor())
                     .orElse(null);
         } catch (InvalidScheduleException | JobValidator.InvalidJobException ex) {
             return null;
@@ -290,57 +344,89 @@ public final class Applier {
     private Reply planRuns(Entry e, Command.PlanRuns c) {
         List<Map<String, Object>> verdicts = new ArrayList<>();
         for (Command.PlannedRun pr : c.runs() == null ? List.<Command.PlannedRun>of() : c.runs()) {
-            String refusal = planRun(e, c, pr);
-            long runId = runId(pr.scheduledAt(), e.index);
-            verdicts.add(refusal == null ? Map.of("job", pr.job(), "run_id", runId, "accepted", true)
-                    : Map.of("job", pr.job(), "accepted", false, "reason", refusal));
+            Planned planned = planRun(e, c, pr);
+            long runId = runId(pr.scheduledAt() == null ? Instant.EPOCH : pr.scheduledAt(), e.index);
+            verdicts.add(planned.refusal() == null
+                    ? Map.of("job", pr.job(), "run_id", runId, "accepted", true, "queued", planned.queued())
+                    : Map.of("job", pr.job(), "accepted", false, "reason", planned.refusal()));
         }
-        long seq = 0;
         for (MissedSpan miss : c.misses() == null ? List.<MissedSpan>of() : c.misses()) {
             Job job = e.view.job(miss.jobName()).orElse(null);
             JobClock clock = e.view.clock(miss.jobName()).orElse(null);
-            if (job == null || clock == null || miss.from() == null || miss.to() == null) {
+            if (job == null || clock == null || miss.from() == null || miss.to() == null || miss.count() < 1) {
                 continue;
             }
-            e.txn.put(Family.MISSES, Keys.miss(miss.jobName(), miss.from().toEpochMilli(), e.index * 1000 + seq++),
-                    Json.write(miss));
+            writeMiss(e, new MissedSpan(miss.jobName(), miss.from(), miss.to(), miss.count(), miss.reason(),
+                    miss.recordedAt()));
+            job = job.withMisses(miss.count(), 0);
             if (miss.to().isAfter(clock.lastPlannedAt())) {
                 // A missed instant is decided for good: it is never planned later.
                 JobClock advanced = clock.planned(miss.to());
-                Job moved = job.withNext(nextInstant(job, advanced, ZoneId.of(settings(e).defaultZone())));
+                job = job.withNext(nextInstant(job, advanced, ZoneId.of(settings(e).defaultZone())));
                 e.txn.put(Family.META, Keys.utf8(Keys.clock(job.name())), Json.write(advanced));
-                putJob(e, moved);
-                e.events.add(new StoreEvent.JobChanged(moved, advanced));
+                e.events.add(new StoreEvent.JobChanged(job, advanced));
             }
+            putJob(e, job);
         }
         return Reply.ok(Map.of("runs", verdicts));
     }
 
-    /** Applies one planned run; returns why it was refused, or null. */
-    private String planRun(Entry e, Command.PlanRuns c, Command.PlannedRun pr) {
+    /** The outcome of one planned run: refused (with the reason), or created, queued or not. */
+    private record Planned(String refusal, boolean queued) {
+        static Planned refused(String reason) {
+            return new Planned(reason, false);
+        }
+    }
+
+    /** Applies one planned run. */
+    private Planned planRun(Entry e, Command.PlanRuns c, Command.PlannedRun pr) {
         Job job = e.view.job(pr.job()).orElse(null);
+        if (pr.trigger() == Run.Trigger.CHILD) {
+            // The pending record is consumed whatever becomes of the run: a child runs once per parent run.
+            byte[] key = pr.pendingKey() == null || !pr.pendingKey().startsWith(PendingChild.PREFIX) ? null
+                    : Keys.utf8(pr.pendingKey());
+            if (key == null || e.txn.get(Family.PENDING, key) == null) {
+                return Planned.refused("no pending child run " + pr.pendingKey() + " (already planned)");
+            }
+            e.txn.delete(Family.PENDING, key);
+            e.events.add(new StoreEvent.PendingCompleted(pr.pendingKey()));
+            String gate = job == null ? null : job.disabled() ? "the job is disabled"
+                    : job.startsAt() != null && c.at().isBefore(job.startsAt()) ? "before the job's starts_at"
+                    : job.expiresAt() != null && c.at().isAfter(job.expiresAt()) ? "after the job's expires_at" : null;
+            if (gate != null && pr.scheduledAt() != null) {
+                writeSkip(e, job, pr.scheduledAt(), null, "child run after parent run " + pr.parentRunId()
+                        + " not started: " + gate, c.at());
+                return Planned.refused(gate);
+            }
+        }
         if (job == null) {
-            return "job not found";
+            return Planned.refused("job not found");
         }
         if (pr.scheduledAt() == null) {
-            return "no instant";
+            return Planned.refused("no instant");
         }
         if (pr.trigger() == Run.Trigger.SCHEDULE) {
             JobClock clock = e.view.clock(job.name()).orElse(null);
             if (clock == null || job.disabled()) {
-                return "job is disabled";
+                return Planned.refused("job is disabled");
             }
             if (pr.revision() != clock.revision()) {
-                return "job changed since the run was planned";
+                return Planned.refused("job changed since the run was planned");
             }
             if (!pr.scheduledAt().isAfter(clock.lastPlannedAt())) {
-                return "instant " + pr.scheduledAt() + " was already planned";
+                return Planned.refused("instant " + pr.scheduledAt() + " was already planned");
             }
             JobClock planned = clock.planned(pr.scheduledAt());
             e.txn.put(Family.META, Keys.utf8(Keys.clock(job.name())), Json.write(planned));
             job = job.withNext(pr.following());
             putJob(e, job);
             e.events.add(new StoreEvent.JobChanged(job, planned));
+        }
+        // forbid is decided here, against the runs this replica holds open: no race can start two runs.
+        Run blocking = job.forbidsOverlap() ? e.view.openRuns(job.name()).stream().findFirst().orElse(null) : null;
+        if (blocking != null && pr.trigger() == Run.Trigger.MANUAL) {
+            return Planned.refused("job " + job.name() + " is still running (run " + blocking.runId()
+                    + ") and its concurrency is forbid");
         }
         long runId = runId(pr.scheduledAt(), e.index);
         List<Target> targets = pr.targets() == null ? List.of() : pr.targets();
@@ -352,18 +438,86 @@ public final class Applier {
             writeExecution(e, failed, reason);
             putJob(e, job.withResult(false, c.at(), Execution.FAILED));
             e.events.add(new StoreEvent.AttemptClosed(failed.withOutput(reason, null)));
-            return null;
+            return new Planned(null, false);
         }
         List<Run.Slot> slots = new ArrayList<>();
         for (Target t : targets) {
             slots.add(new Run.Slot(t, 1, Run.SlotState.PLANNED, pr.scheduledAt(), null));
         }
-        Run run = new Run(job.name(), runId, pr.scheduledAt(), pr.trigger(), List.copyOf(slots));
+        boolean queued = blocking != null;
+        // A catch-up of missed instants, or a child, waits for its turn; a run due on time is skipped instead.
+        boolean late = pr.trigger() == Run.Trigger.CHILD || pr.scheduledAt().isBefore(c.at());
+        Run run = new Run(job.name(), runId, pr.scheduledAt(), pr.trigger(), List.copyOf(slots),
+                pr.trigger() == Run.Trigger.CHILD ? pr.parentRunId() : null, queued ? Boolean.TRUE : null,
+                queued && late ? Boolean.TRUE : null);
         putRun(e, run);
-        for (Target t : targets) {
-            e.events.add(new StoreEvent.AttemptPlanned(job, runId, 1, t, pr.scheduledAt(), pr.scheduledAt()));
+        if (queued) {
+            e.events.add(new StoreEvent.RunQueued(job.name(), runId, pr.scheduledAt(), late));
+        } else {
+            announce(e, job, run);
         }
-        return null;
+        return new Planned(null, queued);
+    }
+
+    /** Tells listeners (the leader's dispatcher) that every slot of {@code run} is ready to be sent. */
+    private static void announce(Entry e, Job job, Run run) {
+        for (Run.Slot slot : run.slots()) {
+            if (slot.state() == Run.SlotState.PLANNED) {
+                e.events.add(new StoreEvent.AttemptPlanned(job, run.runId(), slot.attempt(), slot.target(),
+                        run.scheduledAt(), slot.notBefore()));
+            }
+        }
+    }
+
+    /** Lets a queued run go: it is dispatched now, or at its instant if that is still ahead. */
+    private void release(Entry e, Job job, Run run) {
+        Run released = run.released();
+        putRun(e, released);
+        announce(e, job, released);
+    }
+
+    /** After a run of {@code job} is over: the oldest queued run goes, if no other run of the job is open. */
+    private void releaseNext(Entry e, Job job) {
+        for (Run open : e.view.openRuns(job.name())) {
+            if (!open.isQueued()) {
+                return;
+            }
+            release(e, job, open);
+            return;
+        }
+    }
+
+    /** Records one skipped instant: the job's newest span grows if the same run blocked it, else a new span. */
+    private void writeSkip(Entry e, Job job, Instant instant, Long blockedBy, String reason, Instant at) {
+        byte[] prefix = Keys.jobPrefix(job.name());
+        byte[][] newestKey = {null};
+        MissedSpan[] newest = {null};
+        e.txn.scanBackward(Family.MISSES, prefix, Keys.prefixEnd(prefix), (k, v) -> {
+            newestKey[0] = k;
+            newest[0] = Json.read(v, MissedSpan.class);
+            return false;
+        });
+        MissedSpan last = newest[0];
+        if (blockedBy != null && last != null && MissedSpan.SKIPPED.equals(last.kind())
+                && blockedBy.equals(last.blockedBy()) && !instant.isBefore(last.to())) {
+            e.txn.put(Family.MISSES, newestKey[0], Json.write(last.plusOne(instant, at)));
+        } else {
+            writeMiss(e, new MissedSpan(job.name(), instant, instant, 1, reason, at, MissedSpan.SKIPPED, blockedBy));
+        }
+        Job current = e.view.job(job.name()).orElse(job);
+        putJob(e, current.withMisses(0, 1));
+    }
+
+    /** Writes a miss record, keeping at most {@value #MISSES_KEPT} per job (the oldest go). */
+    private void writeMiss(Entry e, MissedSpan span) {
+        e.txn.put(Family.MISSES, Keys.miss(span.jobName(), span.from().toEpochMilli(), e.index * 1000 + e.seq()),
+                Json.write(span));
+        List<byte[]> keys = new ArrayList<>();
+        byte[] prefix = Keys.jobPrefix(span.jobName());
+        e.txn.scan(Family.MISSES, prefix, Keys.prefixEnd(prefix), (k, v) -> keys.add(k));
+        for (int i = 0; i < keys.size() - MISSES_KEPT; i++) {
+            e.txn.delete(Family.MISSES, keys.get(i));
+        }
     }
 
     /**
@@ -483,8 +637,8 @@ public final class Applier {
 
     /**
      * Closes an attempt: its execution, the job's counters, and what follows — a pending retry while
-     * attempts remain, else the slot is done, and when every slot is done the run is over and the job's
-     * status is the run's.
+     * attempts remain (never after a kill), else the slot is done; when every slot is done the run is over
+     * (see {@link #runOver}).
      */
     private void finishAttempt(Entry e, Run run, int idx, Instant startedAt, Instant finishedAt, boolean success,
                                int exitCode, String output) {
@@ -496,32 +650,58 @@ public final class Applier {
         }
         String node = slot.target().node();
         Instant started = startedAt == null ? finishedAt : startedAt;
+        Run.Kill kill = slot.kill();
+        boolean ok = success && kill == null;
+        String status = kill != null ? Execution.KILLED : ok ? Execution.SUCCEEDED : Execution.FAILED;
+        Execution running = e.view.execution(Keys.execution(run.job(), run.runId(), slot.attempt(), node)).orElse(null);
         Execution ex = new Execution(Execution.idOf(run.runId(), slot.attempt(), node), run.job(), started, finishedAt,
-                success, null, node, run.runId(), slot.attempt(), run.scheduledAt(), exitCode,
-                success ? Execution.SUCCEEDED : Execution.FAILED, null);
+                ok, null, node, run.runId(), slot.attempt(), run.scheduledAt(), exitCode, status, null,
+                kill == null ? null : kill.by(), running == null ? null : running.overdue());
         writeExecution(e, ex, output == null ? "" : output);
 
         Run.Slot next;
-        if (!success && slot.attempt() < job.retries() + 1) {
-            Duration wait = RetryBackoff.after(run.runId(), slot.attempt(), Duration.between(started, finishedAt));
+        if (!ok && kill == null && slot.attempt() < job.retries() + 1) {
+            Duration wait = RetryBackoff.after(job.retryBackoff(), run.runId(), slot.attempt(),
+                    Duration.between(started, finishedAt));
             PendingRetry retry = new PendingRetry(run.job(), run.runId(), node, slot.attempt() + 1,
                     finishedAt.plus(wait));
             e.txn.put(Family.PENDING, Keys.utf8(retry.key()), Json.write(retry));
             e.events.add(new StoreEvent.RetryPending(retry));
             next = new Run.Slot(slot.target(), slot.attempt(), Run.SlotState.RETRY_WAIT, retry.notBefore(), false);
         } else {
-            next = new Run.Slot(slot.target(), slot.attempt(), Run.SlotState.DONE, slot.notBefore(), success);
+            next = new Run.Slot(slot.target(), slot.attempt(), Run.SlotState.DONE, slot.notBefore(), ok);
         }
         Run updated = run.withSlot(idx, next);
-        String status = job.status();
+        Job counted = job.withResult(ok, finishedAt, updated.complete() ? updated.status() : job.status());
+        putJob(e, counted);
+        e.events.add(new StoreEvent.AttemptClosed(ex.withOutput(output, null)));
         if (updated.complete()) {
-            status = updated.status();
-            e.txn.delete(Family.PENDING, Keys.utf8(Keys.run(run.job(), run.runId())));
+            runOver(e, counted, updated, finishedAt);
         } else {
             putRun(e, updated);
         }
-        putJob(e, job.withResult(success, finishedAt, status));
-        e.events.add(new StoreEvent.AttemptClosed(ex.withOutput(output, null)));
+    }
+
+    /**
+     * A run is over (every slot done): its record goes; if every target succeeded, each child job gets a
+     * pending run and an ephemeral job a pending delete; then the next queued run of the job may go.
+     */
+    private void runOver(Entry e, Job job, Run run, Instant at) {
+        e.txn.delete(Family.PENDING, Keys.utf8(Keys.run(run.job(), run.runId())));
+        if (Execution.SUCCEEDED.equals(run.status())) {
+            for (String child : job.dependentJobs() == null ? List.<String>of() : job.dependentJobs()) {
+                PendingChild pending = new PendingChild(child, job.name(), run.runId(), at);
+                e.txn.put(Family.PENDING, Keys.utf8(pending.key()), Json.write(pending));
+                e.events.add(new StoreEvent.ChildPending(pending));
+            }
+            if (job.ephemeral()) {
+                long revision = e.view.clock(job.name()).map(JobClock::revision).orElse(0L);
+                PendingDelete pending = new PendingDelete(job.name(), revision, run.runId(), at);
+                e.txn.put(Family.PENDING, Keys.utf8(pending.key()), Json.write(pending));
+                e.events.add(new StoreEvent.DeletePending(pending));
+            }
+        }
+        releaseNext(e, job);
     }
 
     /**
@@ -597,9 +777,108 @@ public final class Applier {
         return Reply.ok(Map.of("completed", done));
     }
 
+    private Reply skipQueuedRuns(Entry e, Command.SkipQueuedRuns c) {
+        int skipped = 0;
+        for (Command.RunRef ref : c.runs() == null ? List.<Command.RunRef>of() : c.runs()) {
+            Run run = e.view.run(ref.job(), ref.runId()).orElse(null);
+            Job job = e.view.job(ref.job()).orElse(null);
+            if (run == null || job == null || !run.isQueued() || run.isLate()) {
+                continue; // released meanwhile (the run before it ended in time), or gone
+            }
+            e.txn.delete(Family.PENDING, Keys.utf8(Keys.run(run.job(), run.runId())));
+            Run blocking = e.view.openRuns(job.name()).stream().filter(r -> !r.isQueued()).findFirst().orElse(null);
+            Long blockedBy = blocking == null ? null : blocking.runId();
+            writeSkip(e, job, run.scheduledAt(), blockedBy, "skipped: the job's concurrency is forbid and run "
+                    + (blockedBy == null ? "before it" : blockedBy) + " was still running", c.at());
+            skipped++;
+        }
+        return Reply.ok(Map.of("skipped", skipped));
+    }
+
+    /**
+     * Commits a user's request to kill one attempt ({@code KillRequested}). A started or dispatched attempt is
+     * marked, and its member is told; its result is then recorded as killed, with no retry. An attempt that
+     * cannot have started (its run is queued) is closed at once. An attempt that failed and waits for its
+     * retry has the retries cancelled.
+     */
+    private Reply requestKill(Entry e, Command.RequestKill c) throws Refusal {
+        String id = Execution.idOf(c.runId(), c.attempt(), c.node());
+        Run run = e.view.run(c.job(), c.runId()).orElse(null);
+        int idx = run == null ? -1 : run.slotOf(c.node(), c.attempt());
+        if (idx < 0) {
+            boolean exists = e.view.execution(Keys.execution(c.job(), c.runId(), c.attempt(), c.node())).isPresent();
+            if (exists) {
+                throw Refusal.conflict("execution " + id + " of job " + c.job() + " has already finished");
+            }
+            throw Refusal.notFound("execution " + id + " of job " + c.job() + " not found");
+        }
+        Job job = e.view.job(c.job()).orElseThrow(() -> Refusal.notFound("job not found: " + c.job()));
+        Run.Slot slot = run.slots().get(idx);
+        String by = c.by() == null || c.by().isBlank() ? "unknown" : c.by();
+        switch (slot.state()) {
+            case DONE -> throw Refusal.conflict("execution " + id + " of job " + c.job() + " has already finished");
+            case RETRY_WAIT -> {
+                e.txn.delete(Family.PENDING, Keys.utf8(new PendingRetry(run.job(), run.runId(), c.node(),
+                        slot.attempt() + 1, slot.notBefore()).key()));
+                e.events.add(new StoreEvent.PendingCompleted(new PendingRetry(run.job(), run.runId(), c.node(),
+                        slot.attempt() + 1, slot.notBefore()).key()));
+                Run updated = run.withSlot(idx, new Run.Slot(slot.target(), slot.attempt(), Run.SlotState.DONE,
+                        slot.notBefore(), false, new Run.Kill(by, c.at())));
+                if (updated.complete()) {
+                    Job settled = job.withStatus(updated.status());
+                    putJob(e, settled);
+                    runOver(e, settled, updated, c.at());
+                } else {
+                    putRun(e, updated);
+                }
+                return Reply.ok(Map.of("execution", id, "outcome", "retries cancelled"));
+            }
+            default -> {
+                if (slot.kill() != null) {
+                    return Reply.ok(Map.of("execution", id, "outcome", "kill already requested by "
+                            + slot.kill().by()));
+                }
+                Run marked = run.withSlot(idx, slot.withKill(new Run.Kill(by, c.at())));
+                if (run.isQueued()) {
+                    finishAttempt(e, marked, idx, c.at(), c.at(), false, -1, "[hibachi: killed before it started, at"
+                            + " the request of " + by + "]\n");
+                    return Reply.ok(Map.of("execution", id, "outcome", "killed before it started"));
+                }
+                putRun(e, marked);
+                e.events.add(new StoreEvent.KillRequested(job, run.runId(), slot.attempt(), slot.target(),
+                        run.scheduledAt(), by));
+                return Reply.ok(Map.of("execution", id, "outcome", "kill requested"));
+            }
+        }
+    }
+
+    private Reply flagOverdue(Entry e, Command.FlagOverdue c) {
+        int flagged = 0;
+        for (Command.AttemptRef ref : c.attempts() == null ? List.<Command.AttemptRef>of() : c.attempts()) {
+            Run run = e.view.run(ref.job(), ref.runId()).orElse(null);
+            Job job = e.view.job(ref.job()).orElse(null);
+            int idx = run == null ? -1 : run.slotOf(ref.node(), ref.attempt());
+            if (job == null || idx < 0 || run.slots().get(idx).state() != Run.SlotState.RUNNING
+                    || job.expectedRunTime().isEmpty()) {
+                continue;
+            }
+            byte[] key = Keys.execution(ref.job(), ref.runId(), ref.attempt(), ref.node());
+            Execution ex = e.view.execution(key).orElse(null);
+            if (ex == null || ex.finished() || Boolean.TRUE.equals(ex.overdue())) {
+                continue;
+            }
+            Execution marked = ex.flaggedOverdue();
+            e.txn.put(Family.EXECUTIONS, key, Json.write(marked));
+            e.events.add(new StoreEvent.AttemptOverdue(marked, job.expectedRunTime().get()));
+            flagged++;
+        }
+        return Reply.ok(Map.of("flagged", flagged));
+    }
+
     private Reply deleteExecutions(Entry e, Command.DeleteExecutions c) throws Refusal {
         Job job = e.view.job(c.name()).orElseThrow(() -> Refusal.notFound("job not found: " + c.name()));
         deleteHistory(e, job.name());
+        deletePrefix(e, Family.MISSES, Keys.jobPrefix(job.name()));
         Job cleared = job.withHistoryCleared();
         putJob(e, cleared);
         return Reply.ok(cleared);
@@ -631,6 +910,14 @@ public final class Applier {
     }
 
     /** The state of one entry being applied. */
-    private record Entry(Txn txn, StoreView view, long index, List<StoreEvent> events) {
+    private record Entry(Txn txn, StoreView view, long index, List<StoreEvent> events, long[] sequence) {
+        Entry(Txn txn, StoreView view, long index, List<StoreEvent> events) {
+            this(txn, view, index, events, new long[1]);
+        }
+
+        /** A number unique within this entry (for keys written several times in one entry). */
+        long seq() {
+            return sequence[0]++;
+        }
     }
 }

@@ -29,6 +29,9 @@ import java.util.List;
         @JsonSubTypes.Type(value = Command.LoseAttempts.class, name = "LoseAttempts"),
         @JsonSubTypes.Type(value = Command.CompletePending.class, name = "CompletePending"),
         @JsonSubTypes.Type(value = Command.DeleteExecutions.class, name = "DeleteExecutions"),
+        @JsonSubTypes.Type(value = Command.SkipQueuedRuns.class, name = "SkipQueuedRuns"),
+        @JsonSubTypes.Type(value = Command.RequestKill.class, name = "KillRequested"),
+        @JsonSubTypes.Type(value = Command.FlagOverdue.class, name = "FlagOverdue"),
 })
 public sealed interface Command {
 
@@ -42,7 +45,14 @@ public sealed interface Command {
     record PutJob(Instant at, Job job) implements Command {
     }
 
-    record DeleteJob(Instant at, String name) implements Command {
+    /**
+     * Deletes a job. {@code pendingKey}, when set, is the pending ephemeral delete this carries out: the
+     * delete then happens only while that record exists (once), and only if the job was not redefined since.
+     */
+    record DeleteJob(Instant at, String name, @JsonProperty("pending_key") String pendingKey) implements Command {
+        public DeleteJob(Instant at, String name) {
+            this(at, name, null);
+        }
     }
 
     /** Flips {@code disabled}. */
@@ -57,8 +67,17 @@ public sealed interface Command {
     record PlanRuns(Instant at, List<PlannedRun> runs, List<MissedSpan> misses) implements Command {
     }
 
+    /**
+     * One run to create. A child run names the parent run it follows and the pending record it carries out
+     * ({@code pending_key}), which the plan consumes: a child runs once per parent run.
+     */
     record PlannedRun(String job, long revision, @JsonProperty("scheduled_at") Instant scheduledAt,
-                      Instant following, Run.Trigger trigger, List<Target> targets, String reason) {
+                      Instant following, Run.Trigger trigger, List<Target> targets, String reason,
+                      @JsonProperty("parent_run_id") Long parentRunId, @JsonProperty("pending_key") String pendingKey) {
+        public PlannedRun(String job, long revision, Instant scheduledAt, Instant following, Run.Trigger trigger,
+                          List<Target> targets, String reason) {
+            this(job, revision, scheduledAt, following, trigger, targets, reason, null, null);
+        }
     }
 
     /** Next attempts of failed slots, each carrying out one pending retry record. */
@@ -90,6 +109,25 @@ public sealed interface Command {
     }
 
     record CompletePending(Instant at, List<String> keys) implements Command {
+    }
+
+    /**
+     * Skips queued runs of {@code forbid} jobs whose instant came while the run before them was still open
+     * (the leader sends it at the instant; a run released meanwhile is left alone).
+     */
+    record SkipQueuedRuns(Instant at, List<RunRef> runs) implements Command {
+    }
+
+    record RunRef(String job, @JsonProperty("run_id") long runId) {
+    }
+
+    /** A user asked to kill one attempt ({@code KillRequested}): the member is told, and the result is "killed". */
+    record RequestKill(Instant at, String job, @JsonProperty("run_id") long runId, int attempt, String node,
+                       String by) implements Command {
+    }
+
+    /** Attempts still running past their job's {@code expected_duration}, as the leader saw them. */
+    record FlagOverdue(Instant at, List<AttemptRef> attempts) implements Command {
     }
 
     /** Deletes a job's execution history and resets its counters. */

@@ -3,9 +3,12 @@ package dev.hibachi.store.event;
 import dev.hibachi.store.model.Execution;
 import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.JobClock;
+import dev.hibachi.store.model.PendingChild;
+import dev.hibachi.store.model.PendingDelete;
 import dev.hibachi.store.model.PendingRetry;
 import dev.hibachi.store.model.Target;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -40,5 +43,29 @@ public sealed interface StoreEvent {
     }
 
     record PendingCompleted(String key) implements StoreEvent {
+    }
+
+    /** A child run waits to be planned (the parent's run succeeded). */
+    record ChildPending(PendingChild child) implements StoreEvent {
+    }
+
+    /** An ephemeral job waits to be deleted (its run succeeded). */
+    record DeletePending(PendingDelete delete) implements StoreEvent {
+    }
+
+    /**
+     * A run of a {@code forbid} job waits behind an open run of the same job. Unless it is {@code late}, it
+     * is skipped if it still waits at {@code scheduledAt}.
+     */
+    record RunQueued(String job, long runId, Instant scheduledAt, boolean late) implements StoreEvent {
+    }
+
+    /** Someone asked to kill an attempt: the leader tells its member until the attempt is closed. */
+    record KillRequested(Job job, long runId, int attempt, Target target, Instant scheduledAt, String by)
+            implements StoreEvent {
+    }
+
+    /** An attempt is still running past its job's {@code expected_duration} (for alerts). */
+    record AttemptOverdue(Execution execution, Duration expected) implements StoreEvent {
     }
 }

@@ -17,7 +17,7 @@ import java.time.Instant;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "job_name", "started_at", "finished_at", "success", "output", "node_name", "group",
-        "attempt", "scheduled_at", "exit_code", "status", "output_truncated"})
+        "attempt", "scheduled_at", "exit_code", "status", "output_truncated", "killed_by", "overdue"})
 public record Execution(
         String id,
         @JsonProperty("job_name") String jobName,
@@ -33,19 +33,60 @@ public record Execution(
         @JsonProperty("scheduled_at") Instant scheduledAt,
         @JsonProperty("exit_code") Integer exitCode,
         String status,
-        @JsonProperty("output_truncated") Boolean outputTruncated) {
+        @JsonProperty("output_truncated") Boolean outputTruncated,
+        @JsonProperty("killed_by") String killedBy,
+        Boolean overdue) {
 
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "success";
     public static final String FAILED = "failed";
+    /** Failed because someone asked for the kill ({@code killed_by} says who). */
+    public static final String KILLED = "killed";
+
+    public Execution(String id, String jobName, Instant startedAt, Instant finishedAt, boolean success, String output,
+                     String nodeName, long group, int attempt, Instant scheduledAt, Integer exitCode, String status,
+                     Boolean outputTruncated) {
+        this(id, jobName, startedAt, finishedAt, success, output, nodeName, group, attempt, scheduledAt, exitCode,
+                status, outputTruncated, null, null);
+    }
 
     public static String idOf(long runId, int attempt, String node) {
         return runId + "-" + attempt + "-" + node;
     }
 
+    /** What an execution id ({@link #idOf}) names. */
+    public record Ref(long runId, int attempt, String node) {
+    }
+
+    /** Reads an execution id back; empty when it is not one. Node names may hold dashes, run ids may not. */
+    public static java.util.Optional<Ref> parseId(String id) {
+        if (id == null) {
+            return java.util.Optional.empty();
+        }
+        int first = id.indexOf('-');
+        int second = first < 0 ? -1 : id.indexOf('-', first + 1);
+        if (first <= 0 || second < 0) {
+            return java.util.Optional.empty();
+        }
+        try {
+            long runId = Long.parseLong(id.substring(0, first));
+            int attempt = Integer.parseInt(id.substring(first + 1, second));
+            return runId < 0 || attempt < 1 ? java.util.Optional.empty()
+                    : java.util.Optional.of(new Ref(runId, attempt, id.substring(second + 1)));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public Execution withOutput(String text, Boolean truncated) {
         return new Execution(id, jobName, startedAt, finishedAt, success, text, nodeName, group, attempt, scheduledAt,
-                exitCode, status, truncated);
+                exitCode, status, truncated, killedBy, overdue);
+    }
+
+    /** Flagged as running longer than the job's {@code expected_duration}. */
+    public Execution flaggedOverdue() {
+        return new Execution(id, jobName, startedAt, finishedAt, success, output, nodeName, group, attempt,
+                scheduledAt, exitCode, status, outputTruncated, killedBy, true);
     }
 
     public boolean finished() {

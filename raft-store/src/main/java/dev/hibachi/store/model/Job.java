@@ -9,9 +9,13 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.hibachi.store.json.ZeroTimeDeserializer;
 import dev.hibachi.store.json.ZeroTimeSerializer;
 
+import dev.hibachi.store.schedule.GoDuration;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A job, with Dkron's fields and JSON names (notes/dkron.md §2.1), so Dkron's clients read and write it
@@ -22,7 +26,8 @@ import java.util.Map;
 @JsonPropertyOrder({"id", "name", "displayname", "timezone", "schedule", "owner", "owner_email", "success_count",
         "error_count", "last_success", "last_error", "disabled", "tags", "metadata", "retries", "dependent_jobs",
         "parent_job", "processors", "concurrency", "executor", "executor_config", "status", "next", "ephemeral",
-        "starts_at", "expires_at"})
+        "starts_at", "expires_at", "misfire", "misfire_grace", "expected_duration", "retry_backoff", "missed_count",
+        "skipped_count"})
 public record Job(
         String id,
         String name,
@@ -50,15 +55,29 @@ public record Job(
         @JsonDeserialize(using = ZeroTimeDeserializer.class) Instant next,
         boolean ephemeral,
         @JsonProperty("starts_at") @JsonDeserialize(using = ZeroTimeDeserializer.class) Instant startsAt,
-        @JsonProperty("expires_at") @JsonDeserialize(using = ZeroTimeDeserializer.class) Instant expiresAt) {
+        @JsonProperty("expires_at") @JsonDeserialize(using = ZeroTimeDeserializer.class) Instant expiresAt,
+        // Hibachi's additions: what happens to instants that passed unplanned, the run time after which a
+        // running attempt is flagged overdue, the retry pacing, and how many instants did not run.
+        String misfire,
+        @JsonProperty("misfire_grace") String misfireGrace,
+        @JsonProperty("expected_duration") String expectedDuration,
+        @JsonProperty("retry_backoff") Backoff retryBackoff,
+        @JsonProperty("missed_count") long missedCount,
+        @JsonProperty("skipped_count") long skippedCount) {
 
     public static final String CONCURRENCY_ALLOW = "allow";
     public static final String CONCURRENCY_FORBID = "forbid";
+    public static final String MISFIRE_RUN_ONCE = "run_once";
+    public static final String MISFIRE_SKIP = "skip";
+    public static final String MISFIRE_RUN_ALL = "run_all";
+    /** How late an instant may run when the job does not say ({@code misfire_grace}). */
+    public static final Duration DEFAULT_MISFIRE_GRACE = Duration.ofSeconds(60);
 
     /** A minimal job, for tests and tools. */
     public static Job of(String name, String schedule, String executor, Map<String, String> executorConfig) {
         return new Job(name, name, "", "", schedule, "", "", 0, 0, null, null, false, null, null, 0, null, "", null,
-                CONCURRENCY_ALLOW, executor, executorConfig, "", null, false, null, null);
+                CONCURRENCY_ALLOW, executor, executorConfig, "", null, false, null, null, MISFIRE_RUN_ONCE, "", "",
+                null, 0, 0);
     }
 
     /** This job as submitted, with the fields only the store decides taken from {@code stored} (or reset). */
@@ -72,26 +91,31 @@ public record Job(
         return new Job(name, name, nz(displayname), nz(timezone), nz(schedule), nz(owner), nz(ownerEmail), success,
                 errors, lastOk, lastErr, disabled, tags, metadata, retries, dependents.isEmpty() ? null : dependents,
                 nz(parentJob), processors, concurrency == null || concurrency.isEmpty() ? CONCURRENCY_ALLOW : concurrency,
-                nz(executor), executorConfig, keptStatus, keptNext, ephemeral, startsAt, expiresAt);
+                nz(executor), executorConfig, keptStatus, keptNext, ephemeral, startsAt, expiresAt,
+                misfire == null || misfire.isEmpty() ? MISFIRE_RUN_ONCE : misfire, nz(misfireGrace),
+                nz(expectedDuration), retryBackoff, stored == null ? 0 : stored.missedCount,
+                stored == null ? 0 : stored.skippedCount);
     }
 
     public Job withNext(Instant value) {
         return new Job(id, name, displayname, timezone, schedule, owner, ownerEmail, successCount, errorCount,
                 lastSuccess, lastError, disabled, tags, metadata, retries, dependentJobs, parentJob, processors,
-                concurrency, executor, executorConfig, status, value, ephemeral, startsAt, expiresAt);
+                concurrency, executor, executorConfig, status, value, ephemeral, startsAt, expiresAt, misfire,
+                misfireGrace, expectedDuration, retryBackoff, missedCount, skippedCount);
     }
 
     public Job withDisabled(boolean value) {
         return new Job(id, name, displayname, timezone, schedule, owner, ownerEmail, successCount, errorCount,
                 lastSuccess, lastError, value, tags, metadata, retries, dependentJobs, parentJob, processors,
-                concurrency, executor, executorConfig, status, next, ephemeral, startsAt, expiresAt);
+                concurrency, executor, executorConfig, status, next, ephemeral, startsAt, expiresAt, misfire,
+                misfireGrace, expectedDuration, retryBackoff, missedCount, skippedCount);
     }
 
     public Job withDependents(List<String> value) {
         return new Job(id, name, displayname, timezone, schedule, owner, ownerEmail, successCount, errorCount,
                 lastSuccess, lastError, disabled, tags, metadata, retries, value == null || value.isEmpty() ? null : value,
                 parentJob, processors, concurrency, executor, executorConfig, status, next, ephemeral, startsAt,
-                expiresAt);
+                expiresAt, misfire, misfireGrace, expectedDuration, retryBackoff, missedCount, skippedCount);
     }
 
     /** The counters and status after one attempt's final result. */
@@ -101,14 +125,49 @@ public record Job(
                 success ? latest(lastSuccess, finishedAt) : lastSuccess,
                 success ? lastError : latest(lastError, finishedAt),
                 disabled, tags, metadata, retries, dependentJobs, parentJob, processors, concurrency, executor,
-                executorConfig, newStatus, next, ephemeral, startsAt, expiresAt);
+                executorConfig, newStatus, next, ephemeral, startsAt, expiresAt, misfire, misfireGrace,
+                expectedDuration, retryBackoff, missedCount, skippedCount);
+    }
+
+    /** The status alone (a run was queued, released or skipped). */
+    public Job withStatus(String value) {
+        return new Job(id, name, displayname, timezone, schedule, owner, ownerEmail, successCount, errorCount,
+                lastSuccess, lastError, disabled, tags, metadata, retries, dependentJobs, parentJob, processors,
+                concurrency, executor, executorConfig, value, next, ephemeral, startsAt, expiresAt, misfire,
+                misfireGrace, expectedDuration, retryBackoff, missedCount, skippedCount);
+    }
+
+    /** {@code missed} more instants that the misfire policy did not run, {@code skipped} more that forbid skipped. */
+    public Job withMisses(long missed, long skipped) {
+        return new Job(id, name, displayname, timezone, schedule, owner, ownerEmail, successCount, errorCount,
+                lastSuccess, lastError, disabled, tags, metadata, retries, dependentJobs, parentJob, processors,
+                concurrency, executor, executorConfig, status, next, ephemeral, startsAt, expiresAt, misfire,
+                misfireGrace, expectedDuration, retryBackoff, missedCount + missed, skippedCount + skipped);
     }
 
     /** Counters, last times and status cleared, as {@code DELETE /v1/jobs/{name}/executions} does. */
     public Job withHistoryCleared() {
         return new Job(id, name, displayname, timezone, schedule, owner, ownerEmail, 0, 0, null, null, disabled, tags,
                 metadata, retries, dependentJobs, parentJob, processors, concurrency, executor, executorConfig, "",
-                next, ephemeral, startsAt, expiresAt);
+                next, ephemeral, startsAt, expiresAt, misfire, misfireGrace, expectedDuration, retryBackoff, 0, 0);
+    }
+
+    @JsonIgnore
+    public boolean forbidsOverlap() {
+        return CONCURRENCY_FORBID.equals(concurrency);
+    }
+
+    /** The grace within which a missed instant still runs late, once ({@code misfire_grace}, else 60 s). */
+    @JsonIgnore
+    public Duration misfireGraceOrDefault() {
+        return misfireGrace == null || misfireGrace.isEmpty() ? DEFAULT_MISFIRE_GRACE : GoDuration.parse(misfireGrace);
+    }
+
+    /** {@code expected_duration}, if the job has one. */
+    @JsonIgnore
+    public Optional<Duration> expectedRunTime() {
+        return expectedDuration == null || expectedDuration.isEmpty() ? Optional.empty()
+                : Optional.of(GoDuration.parse(expectedDuration));
     }
 
     @JsonIgnore

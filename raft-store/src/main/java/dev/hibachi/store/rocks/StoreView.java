@@ -6,6 +6,8 @@ import dev.hibachi.store.model.Execution;
 import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.JobClock;
 import dev.hibachi.store.model.MissedSpan;
+import dev.hibachi.store.model.PendingChild;
+import dev.hibachi.store.model.PendingDelete;
 import dev.hibachi.store.model.PendingRetry;
 import dev.hibachi.store.model.Run;
 
@@ -69,6 +71,14 @@ public final class StoreView {
 
     public List<PendingRetry> pendingRetries() {
         return all(Family.PENDING, "retry/", PendingRetry.class);
+    }
+
+    public List<PendingChild> pendingChildren() {
+        return all(Family.PENDING, PendingChild.PREFIX, PendingChild.class);
+    }
+
+    public List<PendingDelete> pendingDeletes() {
+        return all(Family.PENDING, PendingDelete.PREFIX, PendingDelete.class);
     }
 
     /** A job's executions, newest first (by run, then attempt), at most {@code limit}. */

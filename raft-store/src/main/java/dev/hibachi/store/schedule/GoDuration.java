@@ -83,6 +83,34 @@ public final class GoDuration {
         return Duration.ofNanos(nanos);
     }
 
+    /** Go's way of writing a duration ({@code 1h0m0s}, {@code 1m30s}, {@code 1.5s}, {@code 250ms}, {@code 0s}). */
+    public static String format(Duration d) {
+        if (d.isNegative()) {
+            return "-" + format(d.negated());
+        }
+        long nanos = d.toNanos();
+        if (nanos == 0) {
+            return "0s";
+        }
+        if (nanos < 1_000_000_000L) {
+            if (nanos < 1_000) {
+                return nanos + "ns";
+            }
+            return nanos < 1_000_000 ? decimal(nanos, 1_000) + "\u00b5s" : decimal(nanos, 1_000_000) + "ms";
+        }
+        long hours = d.toHours();
+        long minutes = d.toMinutesPart();
+        String seconds = decimal(nanos % 60_000_000_000L, 1_000_000_000L) + "s";
+        if (hours > 0) {
+            return hours + "h" + minutes + "m" + seconds;
+        }
+        return minutes > 0 ? minutes + "m" + seconds : seconds;
+    }
+
+    private static String decimal(long value, long unit) {
+        return BigDecimal.valueOf(value).divide(BigDecimal.valueOf(unit)).stripTrailingZeros().toPlainString();
+    }
+
     // ASCII only: Character.isDigit would admit other scripts' digits, which Go rejects.
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';

@@ -58,6 +58,22 @@ public final class Schedule {
         return recurrence.next(after, anchor);
     }
 
+    /**
+     * This schedule limited to {@code [startsAt, expiresAt]} (Dkron's {@code starts_at} and {@code expires_at};
+     * either may be null): no instant before the first, none after the second.
+     */
+    public Schedule within(Instant startsAt, Instant expiresAt) {
+        if (startsAt == null && expiresAt == null) {
+            return this;
+        }
+        Recurrence inner = recurrence;
+        Recurrence bounded = (after, anchor) -> {
+            Instant from = startsAt != null && after.isBefore(startsAt) ? startsAt.minusNanos(1) : after;
+            return inner.next(from, anchor).filter(t -> expiresAt == null || !t.isAfter(expiresAt));
+        };
+        return new Schedule(spec, zone, kind, bounded, catchUpGrace);
+    }
+
     /** The original text, as given to {@link #parse}. */
     public String spec() {
         return spec;

@@ -627,7 +627,7 @@ class ApplierTest {
         assertThat(first.node()).isEqualTo("n1");
         assertThat(first.attempt()).isEqualTo(2);
         assertThat(first.notBefore()).isAfter(finished)
-                .isEqualTo(finished.plus(RetryBackoff.after(runId, 1, Duration.ofSeconds(2))));
+                .isEqualTo(finished.plus(RetryBackoff.after(null, runId, 1, Duration.ofSeconds(2))));
         Run waiting = view().run("flaky", runId).orElseThrow();
         assertThat(waiting.slots().get(0).state()).isEqualTo(Run.SlotState.RETRY_WAIT);
         assertThat(stored("flaky").errorCount()).isEqualTo(1);

@@ -35,18 +35,22 @@ class CommandCodecTest {
                 "timezone", "Europe/Berlin", "owner", "ops", "owner_email", "ops@example.com",
                 "tags", Map.of("role", "db:1"), "metadata", Map.of("team", "core"), "retries", 3,
                 "parent_job", "parent", "processors", Map.of("log", Map.of("forward", "true")),
-                "concurrency", "forbid", "ephemeral", true));
+                "concurrency", "forbid", "ephemeral", true, "misfire", "run_all", "misfire_grace", "2m",
+                "expected_duration", "90s", "retry_backoff", Map.of("initial", "1s", "max", "1m", "multiplier", 3.0)));
         return Stream.of(
                 new Command.InitCluster(AT, new ClusterSettings("Europe/Berlin", 100, 10, 256_000, 4096)),
                 new Command.PutJob(AT, job("simple", "@every 10s")),
                 new Command.PutJob(AT, full),
                 new Command.DeleteJob(AT, "simple"),
+                new Command.DeleteJob(AT, "simple", "delete/simple"),
                 new Command.ToggleJob(AT, "simple"),
                 new Command.PlanRuns(AT, List.of(
                         new Command.PlannedRun("simple", 17, AT.plusSeconds(1), AT.plusSeconds(11),
                                 Run.Trigger.SCHEDULE, List.of(N1, new Target("n2", "inc-2")), null),
                         new Command.PlannedRun("other", 3, AT.plusSeconds(1), null, Run.Trigger.MANUAL, List.of(),
-                                "no member matches")),
+                                "no member matches"),
+                        new Command.PlannedRun("child", 0, AT, null, Run.Trigger.CHILD, List.of(N1), null, 42L,
+                                "child/child/00000000000000000042")),
                         List.of(new MissedSpan("simple", AT.minusSeconds(60), AT, 7, "misfire: skip", AT))),
                 new Command.PlanRetries(AT, List.of(new Command.RetryPlan("retry/simple/42/n1/2", "simple", 42L,
                         "n1", 2, N1))),
@@ -57,7 +61,10 @@ class CommandCodecTest {
                                 0, "héllo ✓\n", true))),
                 new Command.LoseAttempts(AT, List.of(new Command.AttemptRef("simple", 42L, 1, "n1")), "left"),
                 new Command.CompletePending(AT, List.of("notify/simple/1")),
-                new Command.DeleteExecutions(AT, "simple"));
+                new Command.DeleteExecutions(AT, "simple"),
+                new Command.SkipQueuedRuns(AT, List.of(new Command.RunRef("simple", 42L))),
+                new Command.RequestKill(AT, "simple", 42L, 1, "n1", "ops@example.com"),
+                new Command.FlagOverdue(AT, List.of(new Command.AttemptRef("simple", 42L, 1, "n1"))));
     }
 
     @ParameterizedTest

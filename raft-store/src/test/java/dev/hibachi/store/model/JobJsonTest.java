@@ -21,7 +21,7 @@ class JobJsonTest {
         Job root = Job.of("backup", "@every 10s", "shell", Map.of("command", "true"));
         Job child = new Job("child", "child", "", "", "", "", "", 3, 1, Instant.parse("2024-03-01T12:00:00Z"), null,
                 false, Map.of("role", "db"), null, 2, List.of("grandchild"), "backup", null, "forbid", "shell",
-                Map.of(), "success", null, false, null, null);
+                Map.of(), "success", null, false, null, null, "skip", "30s", "1h", new Backoff("2s", "", null), 7, 8);
 
         for (Job job : List.of(root, child)) {
             byte[] json = Json.write(job);
