@@ -14,6 +14,7 @@ import dev.hibachi.agent.exec.ProcessGroups;
 import dev.hibachi.agent.leader.LeaderRole;
 import dev.hibachi.agent.leader.LostAttemptSweeper;
 import dev.hibachi.agent.leader.Outbox;
+import dev.hibachi.agent.leader.OverdueWatch;
 import dev.hibachi.agent.leader.ServerAdmission;
 import dev.hibachi.agent.run.ExecutorRegistry;
 import dev.hibachi.agent.run.Reporter;
@@ -231,11 +232,13 @@ public final class Agent implements AutoCloseable {
         Outbox outbox = new Outbox(storeServer.stateMachine(), leaderClient, membership, selector, clock, timer);
         LostAttemptSweeper sweeper = new LostAttemptSweeper(storeServer.stateMachine(), leaderClient, membership,
                 clock, Duration.ofSeconds(5), timer);
+        OverdueWatch overdue = new OverdueWatch(storeServer.stateMachine(), leaderClient, clock, timer);
         ServerAdmission admission = new ServerAdmission(membership, leaderClient, timer);
-        leaderRole = new LeaderRole(dispatcher, outbox, sweeper, scheduler, admission);
+        leaderRole = new LeaderRole(dispatcher, outbox, sweeper, overdue, scheduler, admission);
         storeServer.addListener(index);
         storeServer.addListener(dispatcher);
         storeServer.addListener(outbox);
+        storeServer.addListener(overdue);
         storeServer.addLeadershipListener(leaderRole);
     }
 

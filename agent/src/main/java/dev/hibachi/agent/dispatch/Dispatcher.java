@@ -90,8 +90,8 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
             active = true;
             for (Run run : store.read(v -> v.openRuns())) {
                 Job job = store.read(v -> v.job(run.job())).orElse(null);
-                if (job == null) {
-                    continue;
+                if (job == null || run.isQueued()) {
+                    continue; // a queued run is announced when the run before it is over
                 }
                 for (Run.Slot slot : run.slots()) {
                     if (slot.open()) {

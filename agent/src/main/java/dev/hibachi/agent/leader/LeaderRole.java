@@ -22,6 +22,7 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
     private final LostAttemptSweeper sweeper;
     private final Scheduler scheduler;
     private final ServerAdmission admission;
+    private final OverdueWatch overdue;
     private final ExecutorService transitions = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "leader-role");
         t.setDaemon(true);
@@ -29,9 +30,10 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
     });
     private volatile boolean leading;
 
-    public LeaderRole(Dispatcher dispatcher, Outbox outbox, LostAttemptSweeper sweeper, Scheduler scheduler,
-                      ServerAdmission admission) {
+    public LeaderRole(Dispatcher dispatcher, Outbox outbox, LostAttemptSweeper sweeper, OverdueWatch overdue,
+                      Scheduler scheduler, ServerAdmission admission) {
         this.admission = admission;
+        this.overdue = overdue;
         this.dispatcher = dispatcher;
         this.outbox = outbox;
         this.sweeper = sweeper;
@@ -46,6 +48,7 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
             dispatcher.start(term);
             outbox.start();
             sweeper.start();
+            overdue.start();
             scheduler.start();
             admission.start();
         });
@@ -61,6 +64,7 @@ public final class LeaderRole implements LeadershipListener, AutoCloseable {
             leading = false;
             admission.stop();
             scheduler.stop();
+            overdue.stop();
             sweeper.stop();
             outbox.stop();
             dispatcher.stop();

@@ -650,8 +650,9 @@ public final class Applier {
         }
         String node = slot.target().node();
         Instant started = startedAt == null ? finishedAt : startedAt;
-        Run.Kill kill = slot.kill();
-        boolean ok = success && kill == null;
+        // A kill that came too late (the attempt had succeeded already) does not rewrite the success.
+        Run.Kill kill = success ? null : slot.kill();
+        boolean ok = success;
         String status = kill != null ? Execution.KILLED : ok ? Execution.SUCCEEDED : Execution.FAILED;
         Execution running = e.view.execution(Keys.execution(run.job(), run.runId(), slot.attempt(), node)).orElse(null);
         Execution ex = new Execution(Execution.idOf(run.runId(), slot.attempt(), node), run.job(), started, finishedAt,
@@ -660,7 +661,7 @@ public final class Applier {
         writeExecution(e, ex, output == null ? "" : output);
 
         Run.Slot next;
-        if (!ok && kill == null && slot.attempt() < job.retries() + 1) {
+        if (!ok && slot.kill() == null && slot.attempt() < job.retries() + 1) {
             Duration wait = RetryBackoff.after(job.retryBackoff(), run.runId(), slot.attempt(),
                     Duration.between(started, finishedAt));
             PendingRetry retry = new PendingRetry(run.job(), run.runId(), node, slot.attempt() + 1,

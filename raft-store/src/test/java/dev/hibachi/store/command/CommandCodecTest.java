@@ -31,12 +31,14 @@ class CommandCodecTest {
     static final Target N1 = new Target("n1", "inc-1");
 
     static Stream<Command> everyCommand() {
-        Job full = with(job("full-job", "0 */5 * * * *"), Map.of(
-                "timezone", "Europe/Berlin", "owner", "ops", "owner_email", "ops@example.com",
-                "tags", Map.of("role", "db:1"), "metadata", Map.of("team", "core"), "retries", 3,
-                "parent_job", "parent", "processors", Map.of("log", Map.of("forward", "true")),
-                "concurrency", "forbid", "ephemeral", true, "misfire", "run_all", "misfire_grace", "2m",
-                "expected_duration", "90s", "retry_backoff", Map.of("initial", "1s", "max", "1m", "multiplier", 3.0)));
+        Job full = with(job("full-job", "0 */5 * * * *"), Map.ofEntries(
+                Map.entry("timezone", "Europe/Berlin"), Map.entry("owner", "ops"),
+                Map.entry("owner_email", "ops@example.com"), Map.entry("tags", Map.of("role", "db:1")),
+                Map.entry("metadata", Map.of("team", "core")), Map.entry("retries", 3),
+                Map.entry("parent_job", "parent"), Map.entry("processors", Map.of("log", Map.of("forward", "true"))),
+                Map.entry("concurrency", "forbid"), Map.entry("ephemeral", true), Map.entry("misfire", "run_all"),
+                Map.entry("misfire_grace", "2m"), Map.entry("expected_duration", "90s"),
+                Map.entry("retry_backoff", Map.of("initial", "1s", "max", "1m", "multiplier", 3.0))));
         return Stream.of(
                 new Command.InitCluster(AT, new ClusterSettings("Europe/Berlin", 100, 10, 256_000, 4096)),
                 new Command.PutJob(AT, job("simple", "@every 10s")),
