@@ -1,5 +1,7 @@
 package dev.hibachi.agent.schedule;
 
+import dev.hibachi.store.StoreTestSupport;
+import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.MissedSpan;
 import dev.hibachi.store.schedule.Schedule;
 import org.junit.jupiter.api.Test;
@@ -250,5 +252,30 @@ class MisfireTest {
         assertThat(planned.run()).startsWith(at(249_901)).contains(at(250_000));
         assertThat(planned.missed().from()).isEqualTo(at(1));
         assertThat(planned.missed().to()).isEqualTo(at(249_900));
+    }
+
+    @Test
+    void aJobsOwnPolicyAndGraceDecideAndAfterRunsOnlyWithinItsOwnGrace() throws Exception {
+        Schedule every10s = parse("@every 10s");
+        Job plain = Job.of("job", "@every 10s", "shell", java.util.Map.of("command", "true"));
+        Job runAll = StoreTestSupport.with(plain, java.util.Map.of("misfire", "run_all", "misfire_grace", "5m"));
+        assertThat(Scheduler.policyFor(plain, every10s)).isEqualTo(MisfirePolicy.RUN_ONCE);
+        assertThat(scheduler.graceFor(plain, every10s)).isEqualTo(GRACE);
+        assertThat(Scheduler.policyFor(runAll, every10s)).isEqualTo(MisfirePolicy.RUN_ALL);
+        assertThat(scheduler.graceFor(runAll, every10s)).isEqualTo(Duration.ofMinutes(5));
+
+        Instant date = at(0);
+        Schedule after = parse("@after " + date + " <PT30S");
+        Job afterJob = Job.of("job", after.spec(), "shell", java.util.Map.of("command", "true"));
+        assertThat(Scheduler.policyFor(afterJob, after)).isEqualTo(MisfirePolicy.SKIP);
+        assertThat(scheduler.graceFor(afterJob, after)).isEqualTo(Duration.ofSeconds(30));
+        Scheduler.Instants within = scheduler.instantsToPlan("job", date, after, ANCHOR, at(20), at(21),
+                MisfirePolicy.SKIP, Duration.ofSeconds(30));
+        assertThat(within.run()).containsExactly(date);
+        Scheduler.Instants beyond = scheduler.instantsToPlan("job", date, after, ANCHOR, at(40), at(41),
+                MisfirePolicy.SKIP, Duration.ofSeconds(30));
+        assertThat(beyond.run()).isEmpty();
+        assertThat(beyond.missed().count()).isEqualTo(1);
+        assertThat(beyond.missed().reason()).contains("30s").contains("skip");
     }
 }

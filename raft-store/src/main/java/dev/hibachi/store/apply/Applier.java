@@ -230,6 +230,9 @@ public final class Applier {
         JobClock clock = old == null ? new JobClock(c.at(), c.at(), e.index)
                 : timingChanged ? new JobClock(c.at(), latest(old.lastPlannedAt(), c.at()), e.index)
                 : new JobClock(old.anchor(), old.lastPlannedAt(), e.index);
+        if (timingChanged) {
+            clock = afterGrace(merged, clock, defaultZone);
+        }
         Job saved = merged.withNext(nextInstant(merged, clock, defaultZone));
         putJob(e, saved);
         e.txn.put(Family.META, Keys.utf8(Keys.clock(saved.name())), Json.write(clock));
@@ -325,6 +328,28 @@ public final class Applier {
         e.txn.put(Family.META, Keys.utf8(Keys.clock(saved.name())), Json.write(clock));
         e.events.add(new StoreEvent.JobChanged(saved, clock));
         return Reply.ok(saved);
+    }
+
+    /**
+     * {@code @after <date> <grace>} set after its date still has that instant to plan (the scheduler then runs
+     * it late, once, within the grace, or records it missed): Dkron's "runs immediately if created within the
+     * grace".
+     */
+    private static JobClock afterGrace(Job job, JobClock clock, ZoneId defaultZone) {
+        if (job.isChild() || job.schedule().isBlank()) {
+            return clock;
+        }
+        try {
+            Schedule schedule = JobValidator.scheduleOf(job, defaultZone);
+            if (schedule.kind() != Schedule.Kind.AFTER) {
+                return clock;
+            }
+            Instant date = schedule.next(Instant.MIN, clock.anchor()).orElse(null);
+            return date == null || date.isAfter(clock.lastPlannedAt()) ? clock
+                    : new JobClock(clock.anchor(), date.minusNanos(1), clock.revision());
+        } catch (InvalidScheduleException | JobValidator.InvalidJobException ex) {
+            return clock;
+        }
     }
 
     private static Instant nextInstant(Job job, JobClock clock, ZoneId defaultZone) {

@@ -451,6 +451,18 @@ class JobSemanticsApplierTest extends ApplierFixture {
         assertThat(view().job("window").orElseThrow().expiresAt()).isEqualTo(T0.plusSeconds(5400));
     }
 
+    @Test
+    void anAfterJobSetAfterItsDateStillHasThatInstantForTheSchedulerToJudge() {
+        Instant date = T0.minusSeconds(10);
+        put(job("late-once", "@after " + date + " <PT1M"), T0);
+        assertThat(stored("late-once").next()).isEqualTo(date);
+        planRun("late-once", date, null, N1);
+        assertThat(stored("late-once").next()).isNull();
+
+        put(job("at-past", "@at " + date), T0);
+        assertThat(stored("at-past").next()).as("@at in the past never runs, as in Dkron").isNull();
+    }
+
     static Stream<Arguments> invalidAdditions() {
         Job ok = job("valid-name", "@every 10s");
         return Stream.of(
