@@ -874,7 +874,9 @@ class ApplierTest extends ApplierFixture {
                 } else if (op == 0 || jobs.isEmpty()) {
                     String name = names.get(rnd.nextInt(names.size()));
                     Job j = with(job(name, rnd.nextBoolean() ? "@every 10s" : "*/30 * * * * *"),
-                            Map.of("retries", rnd.nextInt(3), "metadata", Map.of("step", "" + step)));
+                            Map.of("retries", rnd.nextInt(3), "metadata", Map.of("step", "" + step),
+                                    "concurrency", rnd.nextBoolean() ? "forbid" : "allow",
+                                    "ephemeral", rnd.nextInt(5) == 0, "expected_duration", "5s"));
                     if (rnd.nextInt(4) == 0 && !jobs.isEmpty()) {
                         j = with(j, "parent_job", jobs.get(rnd.nextInt(jobs.size())).name());
                     }
@@ -904,6 +906,24 @@ class ApplierTest extends ApplierFixture {
                     PendingRetry p = retries.get(rnd.nextInt(retries.size()));
                     c = new Command.PlanRetries(now, List.of(new Command.RetryPlan(p.key(), p.job(), p.runId(),
                             p.node(), p.attempt(), members.get(rnd.nextInt(members.size())))));
+                } else if (op == 8 && !open.isEmpty() && rnd.nextBoolean()) {
+                    Run run = open.get(rnd.nextInt(open.size()));
+                    Run.Slot slot = run.slots().get(0);
+                    c = switch (rnd.nextInt(3)) {
+                        case 0 -> new Command.RequestKill(now, run.job(), run.runId(), slot.attempt(),
+                                slot.target().node(), "user-" + step);
+                        case 1 -> new Command.SkipQueuedRuns(now, List.of(new Command.RunRef(run.job(), run.runId())));
+                        default -> new Command.FlagOverdue(now, List.of(new Command.AttemptRef(run.job(), run.runId(),
+                                slot.attempt(), slot.target().node())));
+                    };
+                } else if (op == 7 && retries.isEmpty() && !v.pendingChildren().isEmpty()) {
+                    var child = v.pendingChildren().get(0);
+                    c = new Command.PlanRuns(now, List.of(new Command.PlannedRun(child.job(), 0, now, null,
+                            Run.Trigger.CHILD, List.of(members.get(rnd.nextInt(members.size()))), null,
+                            child.parentRunId(), child.key())), List.of());
+                } else if (op == 9 && !v.pendingDeletes().isEmpty()) {
+                    var d = v.pendingDeletes().get(0);
+                    c = new Command.DeleteJob(now, d.job(), d.key());
                 } else if (op == 8 && !open.isEmpty()) {
                     Run run = open.get(rnd.nextInt(open.size()));
                     Run.Slot slot = run.slots().get(0);
