@@ -41,6 +41,11 @@ public record AgentSpec(String name, boolean server, int bootstrapExpect, Map<St
         tags.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(t -> a.addAll(List.of("--tag", t.getKey() + "=" + t.getValue())));
         join.forEach(j -> a.addAll(List.of("--join", j)));
+        // -De2e.log.level=debug gives every agent of a run debug logs, to diagnose a failing test.
+        String level = System.getProperty("e2e.log.level", "");
+        if (!level.isEmpty()) {
+            a.addAll(List.of("--log-level", level));
+        }
         return a;
     }
 }

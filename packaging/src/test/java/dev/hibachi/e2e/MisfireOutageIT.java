@@ -49,8 +49,10 @@ class MisfireOutageIT {
             }
             await("a run of each job").atMost(Duration.ofSeconds(40)).until(() -> jobs.stream()
                     .allMatch(j -> api.executions(j).stream().anyMatch(Execution::finished)));
-            Instant lastRun = jobs.stream().flatMap(j -> api.executions(j).stream()).map(Execution::scheduledAt)
-                    .max(Instant::compareTo).orElseThrow();
+            // Each job has its own @every phase (anchored when it was created).
+            Instant lastOnce = lastInstant(api, "outage-once");
+            Instant lastAll = lastInstant(api, "outage-all");
+            Instant lastRun = lastOnce.isAfter(lastAll) ? lastOnce : lastAll;
 
             // Between two instants: the next one is ~19 s away and not planned yet (plans go 1.25 s ahead).
             List<AgentProcess> servers = cluster.servers();
@@ -73,10 +75,7 @@ class MisfireOutageIT {
 
             JsonNode span = misses(api, "outage-once").get(0);
             Instant planned = Instant.parse(span.path("recorded_at").asText());
-            List<Instant> passed = new ArrayList<>();
-            for (Instant i = lastRun.plus(EVERY); i.isBefore(planned); i = i.plus(EVERY)) {
-                passed.add(i);
-            }
+            List<Instant> passed = passedBetween(lastOnce, planned);
             List<Instant> old = passed.stream().filter(i -> i.isBefore(planned.minus(GRACE))).toList();
             List<Instant> young = passed.stream().filter(i -> !i.isBefore(planned.minus(GRACE))).toList();
             System.out.println("outage: planned again at " + planned + "; " + old.size() + " old and " + young.size()
@@ -87,7 +86,7 @@ class MisfireOutageIT {
             expectedOnce.add(old.get(old.size() - 1));
             await("run_once ran the newest old instant and the young ones").atMost(Duration.ofSeconds(30))
                     .ignoreExceptions().untilAsserted(() ->
-                            assertThat(ranWithin(api, "outage-once", lastRun, planned)).isEqualTo(expectedOnce));
+                            assertThat(ranWithin(api, "outage-once", lastOnce, planned)).isEqualTo(expectedOnce));
             assertThat(span.path("kind").asText()).isEqualTo("missed");
             assertThat(Instant.parse(span.path("from").asText())).isEqualTo(old.get(0));
             assertThat(Instant.parse(span.path("to").asText())).isEqualTo(old.get(old.size() - 2));
@@ -96,8 +95,8 @@ class MisfireOutageIT {
             assertThat(api.job("outage-once").path("missed_count").asLong()).isEqualTo(old.size() - 1);
 
             await("run_all ran every instant that passed").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .untilAsserted(() -> assertThat(ranWithin(api, "outage-all", lastRun, planned))
-                            .isEqualTo(new TreeSet<>(passed)));
+                    .untilAsserted(() -> assertThat(ranWithin(api, "outage-all", lastAll, planned))
+                            .isEqualTo(new TreeSet<>(passedBetween(lastAll, planned))));
             assertThat(misses(api, "outage-all")).isEmpty();
 
             RunLedger.over(api.base()).withSettle(Duration.ofSeconds(30))
@@ -105,6 +104,19 @@ class MisfireOutageIT {
         } finally {
             cluster.deleteJobsQuietly(jobs);
         }
+    }
+
+    private static Instant lastInstant(HibachiApi api, String job) {
+        return api.executions(job).stream().map(Execution::scheduledAt).max(Instant::compareTo).orElseThrow();
+    }
+
+    /** The job's instants after {@code last} and before {@code planned}. */
+    private static List<Instant> passedBetween(Instant last, Instant planned) {
+        List<Instant> passed = new ArrayList<>();
+        for (Instant i = last.plus(EVERY); i.isBefore(planned); i = i.plus(EVERY)) {
+            passed.add(i);
+        }
+        return passed;
     }
 
     private static List<JsonNode> misses(HibachiApi api, String job) {
