@@ -230,7 +230,7 @@ public final class Runner implements AutoCloseable {
             List<RunAck.Entry> acks = new ArrayList<>();
             for (int i = 0; i < late.size(); i++) {
                 String verdict = verdictOf(reply, error, i);
-                if (verdict.equals("accepted")) {
+                if ("accepted".equals(verdict)) {
                     granted.add(late.get(i));
                 } else if (verdict != null) {
                     acks.add(new RunAck.Entry(late.get(i).key(), RunAck.State.REFUSED, "claim " + verdict));
