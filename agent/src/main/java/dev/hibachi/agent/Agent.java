@@ -141,7 +141,8 @@ public final class Agent implements AutoCloseable {
         journal = new RunJournal(config.dataDir().resolve("journal"), Duration.ofMinutes(2));
         reporter = new Reporter(client, config.nodeName(), journal, clock, Duration.ofMillis(50));
         runner = new Runner(config.nodeName(), incarnation, journal, executors, processGroups,
-                reporter, transport, client, clock, observer, Runner.Settings.defaults());
+                reporter, transport, client, clock, observer,
+                Runner.Settings.defaults().withKillGrace(config.killGrace()));
         runner.recover(); // kills what a previous agent left running, before our own reaper starts
         processGroups.startReaper();
         timer.scheduleWithFixedDelay(runner::prune, 1, 1, TimeUnit.MINUTES);

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * @param retryJoin        members to join at start, retried every {@code retryInterval}
  * @param retryMax         attempts of {@code retryJoin}; 0 retries forever
  * @param reconnectTimeout how long a failed or departed member stays listed before it is reaped
+ * @param killGrace        between TERM and KILL to a job's process group when it is killed (on request, or at
+ *                         shutdown)
  * @param defaultZone      the cluster's zone for jobs without a timezone, recorded at bootstrap
  */
 public record AgentConfig(
@@ -36,6 +38,7 @@ public record AgentConfig(
         int retryMax,
         Duration reconnectTimeout,
         Duration shutdownGrace,
+        Duration killGrace,
         int executionsKept,
         String defaultZone) {
 
@@ -53,6 +56,7 @@ public record AgentConfig(
         Objects.requireNonNull(retryInterval, "retryInterval");
         Objects.requireNonNull(reconnectTimeout, "reconnectTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(killGrace, "killGrace");
         Objects.requireNonNull(defaultZone, "defaultZone");
         tags = Map.copyOf(tags);
         join = List.copyOf(join);
@@ -159,7 +163,7 @@ public record AgentConfig(
                 .bindAddr(bindAddr).advertiseAddr(advertiseAddr).httpAddr(httpAddr).rpcPort(rpcPort)
                 .dataDir(dataDir).tags(tags).join(join).retryJoin(retryJoin).retryInterval(retryInterval)
                 .retryMax(retryMax).reconnectTimeout(reconnectTimeout).shutdownGrace(shutdownGrace)
-                .executionsKept(executionsKept).defaultZone(defaultZone);
+                .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone);
     }
 
     public AgentConfig withTags(Map<String, String> value) {
@@ -168,6 +172,10 @@ public record AgentConfig(
 
     public AgentConfig withShutdownGrace(Duration value) {
         return toBuilder().shutdownGrace(value).build();
+    }
+
+    public AgentConfig withKillGrace(Duration value) {
+        return toBuilder().killGrace(value).build();
     }
 
     public AgentConfig withExecutionsKept(int value) {
@@ -194,6 +202,7 @@ public record AgentConfig(
         private int retryMax;
         private Duration reconnectTimeout = Duration.ofHours(24);
         private Duration shutdownGrace = Duration.ofSeconds(30);
+        private Duration killGrace = Duration.ofSeconds(5);
         private int executionsKept = 100;
         private String defaultZone = ZoneId.systemDefault().getId();
 
@@ -272,6 +281,11 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder killGrace(Duration v) {
+            killGrace = v;
+            return this;
+        }
+
         public Builder executionsKept(int v) {
             executionsKept = v;
             return this;
@@ -285,7 +299,7 @@ public record AgentConfig(
         public AgentConfig build() {
             return new AgentConfig(nodeName, server, bootstrapExpect, bindAddr, advertiseAddr, httpAddr, rpcPort,
                     dataDir, tags, join, retryJoin, retryInterval, retryMax, reconnectTimeout, shutdownGrace,
-                    executionsKept, defaultZone);
+                    killGrace, executionsKept, defaultZone);
         }
     }
 }

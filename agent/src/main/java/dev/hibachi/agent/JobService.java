@@ -7,6 +7,7 @@ import dev.hibachi.agent.run.ExecutorRegistry;
 import dev.hibachi.store.apply.Reply;
 import dev.hibachi.store.command.Command;
 import dev.hibachi.store.model.ClusterSettings;
+import dev.hibachi.store.model.Execution;
 import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.JobValidator;
 import dev.hibachi.store.model.Run;
@@ -98,6 +99,22 @@ public final class JobService {
             return Reply.refused(409, verdict.path("reason").asText("the run was refused"), null);
         }
         return Reply.ok(Map.of("job", job, "run_id", verdict.path("run_id").asLong()));
+    }
+
+    /**
+     * Asks to kill one execution ({@code runId-attempt-node}) of {@code job}, on behalf of {@code by}. The store
+     * decides (404 unknown, 409 already finished; a queued run or a pending retry is closed at once); the
+     * reply's value carries the store's {@code outcome}. A running attempt is killed by its member once the
+     * leader has told it; the result is then recorded as {@code killed}.
+     */
+    public Reply kill(String job, String executionId, String by) throws StoreUnavailableException {
+        var ref = Execution.parseId(executionId);
+        if (ref.isEmpty()) {
+            return Reply.refused(404, "execution " + executionId + " of job " + job + " not found", null);
+        }
+        Execution.Ref r = ref.get();
+        return client.submit(new Command.RequestKill(clock.instant(), job, r.runId(), r.attempt(), r.node(), by),
+                timeout);
     }
 
     public Reply job(String name) throws StoreUnavailableException {

@@ -74,6 +74,7 @@ class AgentConfigTest {
         assertThat(c.retryMax()).isZero();
         assertThat(c.reconnectTimeout()).isEqualTo(Duration.ofHours(24));
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.killGrace()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.executionsKept()).isEqualTo(100);
     }
 
@@ -86,6 +87,8 @@ class AgentConfigTest {
                 .isEqualTo(base.toBuilder().tags(Map.of("role", "web")).build());
         assertThat(base.withShutdownGrace(Duration.ZERO).shutdownGrace()).isZero();
         assertThat(base.withShutdownGrace(Duration.ZERO).withShutdownGrace(base.shutdownGrace())).isEqualTo(base);
+        assertThat(base.withKillGrace(Duration.ofSeconds(1)).killGrace()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(base.withKillGrace(Duration.ofSeconds(1)).withKillGrace(base.killGrace())).isEqualTo(base);
         assertThat(base.withExecutionsKept(5).executionsKept()).isEqualTo(5);
         assertThat(base.withExecutionsKept(5).retryMax()).isEqualTo(3);
         assertThat(base.toBuilder().build()).isEqualTo(base);

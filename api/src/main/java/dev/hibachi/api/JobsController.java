@@ -9,6 +9,7 @@ import dev.hibachi.store.apply.Reply;
 import dev.hibachi.store.json.Json;
 import dev.hibachi.store.model.Job;
 import dev.hibachi.store.raft.StoreUnavailableException;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -23,6 +24,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.core.annotation.Nullable;
 
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The jobs routes of Dkron's API ({@code /v1/jobs}). */
@@ -90,6 +94,39 @@ public final class JobsController {
         return Responses.of(agent.jobs().execution(name, id), HttpStatus.OK);
     }
 
+    /**
+     * Hibachi's addition: kills a running execution. The request is committed ({@code KillRequested}) and
+     * answered 202 with the store's outcome; the member then sends TERM to the process group, KILL after its
+     * {@code --kill-grace}, and the execution is recorded failed, {@code killed}, with {@code killed_by}. The
+     * optional body {@code {"by": "..."}} names who asks; without it, the requester is this request's client
+     * address. 404 for an unknown execution, 409 for one that has finished.
+     */
+    @Post("/{name}/executions/{id}/kill")
+    @Consumes(MediaType.ALL)
+    public HttpResponse<byte[]> kill(@PathVariable String name, @PathVariable String id, @Body @Nullable String body,
+                                     HttpRequest<?> request) throws StoreUnavailableException {
+        String by;
+        try {
+            by = parseKiller(body);
+        } catch (BadBody e) {
+            return Responses.error(400, e.getMessage(), e.field);
+        }
+        if (by == null) {
+            InetSocketAddress from = request.getRemoteAddress();
+            by = "api client " + (from.getAddress() == null ? from.getHostString() : from.getAddress().getHostAddress());
+        }
+        Reply reply = agent.jobs().kill(name, id, by);
+        if (!reply.ok()) {
+            return Responses.of(reply, HttpStatus.ACCEPTED);
+        }
+        Map<String, String> answer = new LinkedHashMap<>();
+        answer.put("job_name", name);
+        answer.put("execution_id", reply.value().path("execution").asText(id));
+        answer.put("outcome", reply.value().path("outcome").asText());
+        answer.put("requested_by", by);
+        return Responses.json(HttpStatus.ACCEPTED, answer);
+    }
+
     /** Hibachi's addition: the instants of a job that did not run, as ranges with the reason. */
     @Get("/{name}/misses")
     public HttpResponse<byte[]> misses(@PathVariable String name) throws StoreUnavailableException {
@@ -102,18 +139,50 @@ public final class JobsController {
         return reply.ok() ? response.header("X-Total-Count", String.valueOf(reply.value().size())) : response;
     }
 
-    private static Job parseJob(String body) throws BadBody {
+    /** The kill request's optional body: {@code {"by": "..."}}, or nothing; null when it names nobody. */
+    private static String parseKiller(String body) throws BadBody {
         if (body == null || body.isBlank()) {
-            throw new BadBody("the request body is empty; expected a job as JSON", null);
+            return null;
         }
-        JsonNode tree;
+        JsonNode tree = readJson(body);
+        if (tree == null || !tree.isObject()) {
+            throw new BadBody("expected a JSON object such as {\"by\": \"alice\"}, or no body", null);
+        }
+        var fields = tree.fieldNames();
+        while (fields.hasNext()) {
+            String field = fields.next();
+            if (!field.equals("by")) {
+                throw new BadBody("unknown field \"" + field + "\" (a kill request takes only \"by\")", field);
+            }
+        }
+        JsonNode by = tree.get("by");
+        if (by == null || by.isNull()) {
+            return null;
+        }
+        if (!by.isTextual()) {
+            throw new BadBody("field \"by\" must be a string: who asks for the kill", "by");
+        }
+        if (by.asText().isBlank()) {
+            throw new BadBody("field \"by\" must not be empty; leave it out to be named by your address", "by");
+        }
+        return by.asText().strip();
+    }
+
+    private static JsonNode readJson(String body) throws BadBody {
         try {
-            tree = Json.mapper().readTree(body);
+            return Json.mapper().readTree(body);
         } catch (JsonProcessingException e) {
             var where = e.getLocation();
             throw new BadBody("invalid JSON: " + e.getOriginalMessage() + (where == null ? ""
                     : " at line " + where.getLineNr() + ", column " + where.getColumnNr()), null);
         }
+    }
+
+    private static Job parseJob(String body) throws BadBody {
+        if (body == null || body.isBlank()) {
+            throw new BadBody("the request body is empty; expected a job as JSON", null);
+        }
+        JsonNode tree = readJson(body);
         if (tree == null || !tree.isObject()) {
             throw new BadBody("expected a JSON object (a job)", null);
         }

@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code hibachi} commands that ask an agent ({@code members}, {@code leave}, {@code raft list-peers},
- * {@code raft remove-peer}), run in-process through the binary's entry point against real agents.
+ * {@code raft remove-peer}, {@code jobs kill}), run in-process through the binary's entry point against real
+ * agents.
  */
 class CliTest {
     @TempDir
@@ -98,6 +99,49 @@ class CliTest {
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).startsWith("Error: \"node-1\" is the only Raft peer").contains("(HTTP 409)");
         assertThat(hibachi("raft", "list-peers", "--address", agent.base().toString()).out()).contains("node-1");
+    }
+
+    @Test
+    void jobsKillKillsARunningExecutionAndSaysSo() {
+        Api api = agent.api();
+        api.putJob(JobsApiTest.manualJob("cli-sleepy", "sleep 300"));
+        String first = runUntilRunning(api, "cli-sleepy");
+
+        Run killed = hibachi("jobs", "kill", "cli-sleepy", first, "--by", "carol", "--address", agent.base().toString());
+        assertThat(killed.exit()).as(killed.toString()).isZero();
+        assertThat(killed.out().strip())
+                .isEqualTo("Execution " + first + " of job cli-sleepy: kill requested (asked by carol).");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            var e = api.get("/v1/jobs/cli-sleepy/executions/" + first).json();
+            assertThat(e.path("status").asText()).isEqualTo("killed");
+            assertThat(e.path("killed_by").asText()).isEqualTo("carol");
+        });
+
+        Run again = hibachi(Map.of("HIBACHI_ADDR", agent.base().toString()), "jobs", "kill", "cli-sleepy", first);
+        assertThat(again.exit()).as(again.toString()).isEqualTo(1);
+        assertThat(again.err().strip()).isEqualTo("Error: execution " + first + " of job cli-sleepy has already"
+                + " finished (HTTP 409)");
+        assertThat(again.out()).isEmpty();
+
+        // Without --by, the asker is $USER@host.
+        String second = runUntilRunning(api, "cli-sleepy");
+        Run byDefault = hibachi(Map.of("HIBACHI_ADDR", agent.base().toString(), "USER", "dora"),
+                "jobs", "kill", "cli-sleepy", second);
+        assertThat(byDefault.exit()).as(byDefault.toString()).isZero();
+        assertThat(byDefault.out().strip()).matches("Execution " + second
+                + " of job cli-sleepy: kill requested \\(asked by dora@[^)\\s]+\\)\\.");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(api.get("/v1/jobs/cli-sleepy/executions/"
+                + second).json().path("killed_by").asText()).startsWith("dora@"));
+    }
+
+    /** Runs {@code job} now and waits until its execution runs; answers the execution's id. */
+    private static String runUntilRunning(Api api, String job) {
+        Api.Response run = api.post("/v1/jobs/" + job, "");
+        assertThat(run.status()).as(run.toString()).isEqualTo(200);
+        String id = run.header("X-Hibachi-Run-Id") + "-1-node-1";
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
+                "running".equals(api.get("/v1/jobs/" + job + "/executions/" + id).json().path("status").asText()));
+        return id;
     }
 
     @Test

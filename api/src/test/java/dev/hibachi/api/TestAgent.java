@@ -44,6 +44,13 @@ final class TestAgent implements AutoCloseable {
         return t;
     }
 
+    /** A single-node agent whose configuration {@code customize} adjusts (a shorter kill grace, say). */
+    static TestAgent start(Path dataDir, UnaryOperator<AgentConfig> customize) throws Exception {
+        TestAgent t = new TestAgent(dataDir, Duration.ofSeconds(10), customize);
+        t.open();
+        return t;
+    }
+
     /** A client agent (no store) named {@code name}, with {@code tags}, that joins {@code server}'s cluster. */
     static TestAgent client(Path dataDir, String name, Map<String, String> tags, TestAgent server) throws Exception {
         TestAgent t = new TestAgent(dataDir, Duration.ofSeconds(10), c -> c.toBuilder().nodeName(name).server(false)

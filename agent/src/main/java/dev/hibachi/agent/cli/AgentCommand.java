@@ -128,6 +128,11 @@ public final class AgentCommand implements Runnable {
                     "Default: ${DEFAULT-VALUE}."})
     String shutdownGrace;
 
+    @Option(names = "--kill-grace", paramLabel = "<duration>", defaultValue = "5s",
+            description = {"Between TERM and KILL to a job's process group when it is killed, on request"
+                    + " (hibachi jobs kill) or after --shutdown-grace (Go duration).", "Default: ${DEFAULT-VALUE}."})
+    String killGrace;
+
     @Option(names = "--executions-kept", paramLabel = "<n>", defaultValue = "100",
             description = {"Executions kept per job (recorded when the cluster is first formed).",
                     "Default: ${DEFAULT-VALUE}."})
@@ -147,6 +152,11 @@ public final class AgentCommand implements Runnable {
         this.host = host;
         this.launcher = launcher;
         this.sources = new SettingSources(env, () -> configFile);
+    }
+
+    /** What this machine contributes to the defaults (other commands' too). */
+    LocalHost host() {
+        return host;
     }
 
     /** This command's command line: help that names each flag's variable, and defaults from the sources. */
@@ -240,6 +250,7 @@ public final class AgentCommand implements Runnable {
                 .retryMax(retryMax)
                 .reconnectTimeout(duration("--reconnect-timeout", reconnectTimeout, false))
                 .shutdownGrace(duration("--shutdown-grace", shutdownGrace, true))
+                .killGrace(duration("--kill-grace", killGrace, true))
                 .executionsKept(executionsKept)
                 .build();
     }

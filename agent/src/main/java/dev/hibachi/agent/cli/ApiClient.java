@@ -41,6 +41,12 @@ final class ApiClient {
         return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** POST with a JSON body. */
+    JsonNode post(String path, String json) throws ApiCallFailed {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     JsonNode delete(String path) throws ApiCallFailed {
         return send(request(path).DELETE());
     }

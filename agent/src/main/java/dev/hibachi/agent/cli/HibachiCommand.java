@@ -28,6 +28,8 @@ public final class HibachiCommand implements Runnable {
         root.addSubcommand(new CommandLine(new RaftCommand())
                 .addSubcommand(new RaftListPeersCommand(env))
                 .addSubcommand(new RaftRemovePeerCommand(env)));
+        root.addSubcommand(new CommandLine(new JobsCommand())
+                .addSubcommand(new JobsKillCommand(env, agent.host())));
         root.addSubcommand(new VersionCommand());
         root.setCaseInsensitiveEnumValuesAllowed(true);
         root.setParameterExceptionHandler(new UsageErrors());

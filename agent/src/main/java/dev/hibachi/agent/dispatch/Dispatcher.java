@@ -28,8 +28,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * acknowledges, the order is re-sent every {@code resendEvery}; the member's journal makes repeats harmless.
  * Sending never decides anything: targets and instants were fixed in the log.
  *
- * <p>Invariant: an attempt is either waiting (by instant), outstanding (sent, not acknowledged), or
- * acknowledged; it leaves all three when the store closes it.
+ * <p>A committed kill request ({@code KillRequested}) replaces whatever order the attempt had: any order not yet
+ * sent is dropped, and a kill order goes to the member at once and again every {@code resendEvery} until the
+ * store closes the attempt (or the job is deleted). Acks do not stop it: only the member's result, applied in
+ * the store, ends it; a repeated kill is harmless on the member.
+ *
+ * <p>Invariant: an attempt is either waiting (by instant), outstanding (sent, not acknowledged), acknowledged,
+ * or being killed; it leaves all four when the store closes it.
  */
 public final class Dispatcher implements StoreListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -47,6 +52,8 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
     private final Map<String, Pending> outstanding = new LinkedHashMap<>();
     private final Map<String, Pending> acknowledged = new HashMap<>();
     private final java.util.Set<String> waitingKeys = new java.util.HashSet<>();
+    /** Kill orders, by slot key: sent at once, re-sent until the attempt is closed. */
+    private final Map<String, Pending> killing = new LinkedHashMap<>();
     private volatile boolean active;
     private volatile long term;
     private Thread thread;
@@ -87,6 +94,7 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
             waitingKeys.clear();
             outstanding.clear();
             acknowledged.clear();
+            killing.clear();
             active = true;
             for (Run run : store.read(v -> v.openRuns())) {
                 Job job = store.read(v -> v.job(run.job())).orElse(null);
@@ -94,7 +102,11 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
                     continue; // a queued run is announced when the run before it is over
                 }
                 for (Run.Slot slot : run.slots()) {
-                    if (slot.open()) {
+                    if (slot.open() && slot.kill() != null) {
+                        kill(new Pending(slot.target().node(), RunOrder.Attempt.killOrder(job, run.runId(),
+                                slot.attempt(), slot.target().incarnation(), run.scheduledAt(), slot.kill().by()),
+                                null));
+                    } else if (slot.open()) {
                         // PLANNED waits for its instant; RUNNING is re-sent now, and the member answers with its state.
                         Instant due = slot.state() == Run.SlotState.PLANNED ? slot.notBefore() : Instant.MIN;
                         enqueue(due, new Pending(slot.target().node(), new RunOrder.Attempt(job, run.runId(),
@@ -121,6 +133,7 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
             waitingKeys.clear();
             outstanding.clear();
             acknowledged.clear();
+            killing.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -141,6 +154,15 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        } else if (event instanceof StoreEvent.KillRequested k) {
+            lock.lock();
+            try {
+                kill(new Pending(k.target().node(), RunOrder.Attempt.killOrder(k.job(), k.runId(), k.attempt(),
+                        k.target().incarnation(), k.scheduledAt(), k.by()), null));
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         } else if (event instanceof StoreEvent.AttemptClosed c) {
             forget(slotKey(c.execution().jobName() + "/" + c.execution().group() + "/" + c.execution().attempt(),
                     c.execution().nodeName()));
@@ -150,6 +172,7 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
                 String prefix = d.name() + "/";
                 outstanding.keySet().removeIf(k -> k.startsWith(prefix));
                 acknowledged.keySet().removeIf(k -> k.startsWith(prefix));
+                killing.keySet().removeIf(k -> k.startsWith(prefix));
                 waiting.values().forEach(l -> l.removeIf(p -> p.attempt().job().name().equals(d.name())));
                 waitingKeys.removeIf(k -> k.startsWith(prefix));
             } finally {
@@ -161,10 +184,30 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
     private void enqueue(Instant due, Pending p) {
         String key = p.key();
         // The open-runs scan at leadership and an apply event can both bring the same attempt.
-        if (outstanding.containsKey(key) || acknowledged.containsKey(key) || !waitingKeys.add(key)) {
+        if (outstanding.containsKey(key) || acknowledged.containsKey(key) || killing.containsKey(key)
+                || !waitingKeys.add(key)) {
             return;
         }
         waiting.computeIfAbsent(due, k -> new ArrayList<>()).add(p);
+    }
+
+    /** Replaces the attempt's order, sent or not, with a kill order, due now (the caller holds the lock). */
+    private void kill(Pending p) {
+        String key = p.key();
+        if (killing.containsKey(key)) {
+            return; // already being killed: the re-sends go on
+        }
+        outstanding.remove(key);
+        acknowledged.remove(key);
+        dropWaiting(key);
+        killing.put(key, p);
+    }
+
+    private void dropWaiting(String key) {
+        if (waitingKeys.remove(key)) {
+            waiting.values().forEach(list -> list.removeIf(p -> p.key().equals(key)));
+            waiting.values().removeIf(List::isEmpty);
+        }
     }
 
     private void forget(String key) {
@@ -172,10 +215,8 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
         try {
             outstanding.remove(key);
             acknowledged.remove(key);
-            if (waitingKeys.remove(key)) {
-                waiting.values().forEach(list -> list.removeIf(p -> p.key().equals(key)));
-                waiting.values().removeIf(List::isEmpty);
-            }
+            killing.remove(key);
+            dropWaiting(key);
         } finally {
             lock.unlock();
         }
@@ -230,6 +271,13 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
                         e.setValue(p.sentAt(now));
                     }
                 }
+                for (Map.Entry<String, Pending> e : killing.entrySet()) {
+                    Pending p = e.getValue();
+                    if (p.lastSent() == null || p.lastSent().isBefore(resendBefore)) {
+                        toSend.computeIfAbsent(p.node(), n -> new ArrayList<>()).add(p.attempt());
+                        e.setValue(p.sentAt(now));
+                    }
+                }
                 long untilNext = waiting.isEmpty() ? resendEvery.toNanos()
                         : Duration.between(now, waiting.firstKey()).toNanos();
                 waitNanos = Math.max(0, Math.min(untilNext, resendEvery.toNanos() / 2));
@@ -268,6 +316,16 @@ public final class Dispatcher implements StoreListener, AutoCloseable {
                 changed.awaitNanos(Math.min(left, 50_000_000L));
             }
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Attempts with a kill order that their member is still told about (for tests). */
+    public int killingCount() {
+        lock.lock();
+        try {
+            return killing.size();
         } finally {
             lock.unlock();
         }

@@ -38,6 +38,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>On start, attempts a previous run of this agent journaled but never reported are settled: a result
  * that was recorded is reported; an attempt that was still running is reported failed
  * ({@code agent restarted}) after its process group was killed.
+ *
+ * <p>A kill order (an attempt with {@code kill} set) never starts anything: a running attempt gets TERM to its
+ * process group, then KILL after {@code killGrace}; one accepted but still waiting to spawn is claimed from the
+ * spawn pool and closed as killed; one never seen here is journaled and closed as killed at once, so a late
+ * order to run it is answered from the journal and never runs. Every path ends in a result that closes the
+ * attempt; repeats are harmless.
  */
 public final class Runner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
@@ -63,6 +69,10 @@ public final class Runner implements AutoCloseable {
         public Settings withMaxWaiting(int value) {
             return new Settings(spawnThreads, claimAfter, outputBytes, killGrace, value);
         }
+
+        public Settings withKillGrace(Duration value) {
+            return new Settings(spawnThreads, claimAfter, outputBytes, value, maxWaiting);
+        }
     }
 
     private final String node;
@@ -78,6 +88,13 @@ public final class Runner implements AutoCloseable {
     private final Settings settings;
     private final ExecutorService spawnPool;
     private final Map<String, RunningExecution> running = new ConcurrentHashMap<>();
+    /**
+     * Accepted attempts handed to the spawn pool and not yet taken by {@link #launch}: whoever removes one (the
+     * launch, or a kill) owns it, so an attempt killed while it waits is never spawned.
+     */
+    private final Map<String, RunOrder.Attempt> waitingToSpawn = new ConcurrentHashMap<>();
+    /** Kills asked for attempts not over here, by key: who asked. Read by a launch right after it registers. */
+    private final Map<String, String> killRequests = new ConcurrentHashMap<>();
     private final AtomicInteger launching = new AtomicInteger();
     /** Attempts whose late claim is in flight; guarded by {@code this}, as is the journal check-then-write. */
     private final java.util.Set<String> claiming = new java.util.HashSet<>();
@@ -149,6 +166,13 @@ public final class Runner implements AutoCloseable {
                         + "; this is " + incarnation));
                 continue;
             }
+            if (a.kill() != null) {
+                RunAck.Entry ack = kill(a);
+                if (ack != null) {
+                    acks.add(ack);
+                }
+                continue;
+            }
             var known = journal.get(key);
             if (claiming.contains(key)) {
                 continue; // its claim is in flight; the leader re-sends if it hears nothing
@@ -171,6 +195,65 @@ public final class Runner implements AutoCloseable {
     }
 
     /**
+     * Carries out a kill order (see the class comment); the caller holds {@code this}. Answers where the attempt
+     * stands here, or null while a late order's claim for it is in flight (that claim's {@link #accept} sees the
+     * request and closes the attempt without spawning it).
+     */
+    private RunAck.Entry kill(RunOrder.Attempt a) {
+        String key = a.key();
+        String by = a.kill();
+        var known = journal.get(key);
+        if (known.isPresent() && known.get().state() != RunJournal.State.STARTED) {
+            return new RunAck.Entry(key, RunAck.State.FINISHED, null);
+        }
+        if (known.isEmpty()) {
+            if (claiming.contains(key)) {
+                killRequests.putIfAbsent(key, by);
+                return null;
+            }
+            Instant now = clock.instant();
+            LOG.info("Closing {} as killed at the request of {}: it never started here", key, by);
+            journal.started(List.of(startedRecord(a, now)));
+            finish(a, now, killedBeforeStart(by));
+            return new RunAck.Entry(key, RunAck.State.FINISHED, null);
+        }
+        // Recorded first: a launch that registers its execution after the look below still sees it.
+        killRequests.putIfAbsent(key, by);
+        RunningExecution execution = running.get(key);
+        if (execution != null) {
+            LOG.info("Killing {} at the request of {}", key, by);
+            execution.kill(killReason(killRequests.getOrDefault(key, by)), settings.killGrace());
+            return new RunAck.Entry(key, RunAck.State.RUNNING, null);
+        }
+        RunOrder.Attempt waiting = waitingToSpawn.remove(key);
+        if (waiting != null) {
+            LOG.info("Closing {} as killed at the request of {}: it was still waiting to start", key, by);
+            finish(waiting, clock.instant(), killedBeforeStart(killRequests.getOrDefault(key, by)));
+            return new RunAck.Entry(key, RunAck.State.FINISHED, null);
+        }
+        if (journal.get(key).map(j -> j.state() != RunJournal.State.STARTED).orElse(false)) {
+            killRequests.remove(key); // it finished meanwhile
+            return new RunAck.Entry(key, RunAck.State.FINISHED, null);
+        }
+        // Being launched (its launch checks the request once registered), or completing on its own.
+        return new RunAck.Entry(key, RunAck.State.RUNNING, null);
+    }
+
+    private static String killReason(String by) {
+        return "killed at the request of " + by;
+    }
+
+    private static ExecutionResult killedBeforeStart(String by) {
+        return new ExecutionResult(false, -1, "[hibachi: killed before it started, at the request of " + by
+                + "]\n", false);
+    }
+
+    private RunJournal.Record startedRecord(RunOrder.Attempt a, Instant now) {
+        return new RunJournal.Record("started", a.key(), a.job().name(), a.runId(), a.attempt(), incarnation,
+                a.scheduledAt(), now, null, null, null, null, now);
+    }
+
+    /**
      * Journals, acknowledges and spawns attempts (never one the journal already has). An attempt that finds
      * {@code maxWaiting} others still waiting to start is not queued: it fails at once with the reason, which
      * reaches the store like any result (the leader must not wait for a start that may never come, and a
@@ -186,8 +269,7 @@ public final class Runner implements AutoCloseable {
         List<RunJournal.Record> records = new ArrayList<>();
         Instant now = clock.instant();
         for (RunOrder.Attempt a : attempts) {
-            records.add(new RunJournal.Record("started", a.key(), a.job().name(), a.runId(), a.attempt(),
-                    incarnation, a.scheduledAt(), now, null, null, null, null, now));
+            records.add(startedRecord(a, now));
             acks.add(new RunAck.Entry(a.key(), RunAck.State.ACCEPTED, null));
         }
         long journaling = System.nanoTime();
@@ -201,6 +283,12 @@ public final class Runner implements AutoCloseable {
             transport.sendAck(leader, new RunAck(node, incarnation, acks));
         }
         for (RunOrder.Attempt a : attempts) {
+            String killedBy = killRequests.get(a.key());
+            if (killedBy != null) {
+                // Killed while its late order's claim was in flight: closed, never spawned.
+                finish(a, now, killedBeforeStart(killedBy));
+                continue;
+            }
             int waiting = launching.get();
             if (waiting >= settings.maxWaiting()) {
                 LOG.warn("Not starting {}: {} attempts are already waiting to start on this member", a.key(), waiting);
@@ -209,6 +297,7 @@ public final class Runner implements AutoCloseable {
                 continue;
             }
             launching.incrementAndGet();
+            waitingToSpawn.put(a.key(), a);
             spawnPool.execute(() -> launch(a));
         }
     }
@@ -230,10 +319,11 @@ public final class Runner implements AutoCloseable {
             List<RunAck.Entry> acks = new ArrayList<>();
             for (int i = 0; i < late.size(); i++) {
                 String verdict = verdictOf(reply, error, i);
-                if (verdict.equals("accepted")) {
+                if ("accepted".equals(verdict)) {
                     granted.add(late.get(i));
                 } else if (verdict != null) {
                     acks.add(new RunAck.Entry(late.get(i).key(), RunAck.State.REFUSED, "claim " + verdict));
+                    killRequests.remove(late.get(i).key());
                 }
                 // No verdict (the store was not reached): no answer, so the leader re-sends and we claim again.
             }
@@ -253,6 +343,14 @@ public final class Runner implements AutoCloseable {
     private void launch(RunOrder.Attempt a) {
         try {
             String key = a.key();
+            if (waitingToSpawn.remove(key) == null) {
+                return; // killed while it waited: the kill closed it
+            }
+            String killedBy = killRequests.get(key);
+            if (killedBy != null) {
+                finish(a, clock.instant(), killedBeforeStart(killedBy));
+                return;
+            }
             Executor executor = executors.get(a.job().executor()).orElse(null);
             Instant started = clock.instant();
             observer.spawning(a, started);
@@ -265,6 +363,11 @@ public final class Runner implements AutoCloseable {
             RunningExecution execution = executor.start(new ExecutionRequest(a.job().name(),
                     a.job().executorConfig(), a.runId(), a.attempt(), output, groups));
             running.put(key, execution);
+            // A kill that came between the look above and this registration found nothing to signal.
+            String lateKill = killRequests.get(key);
+            if (lateKill != null) {
+                execution.kill(killReason(lateKill), settings.killGrace());
+            }
             reporter.started(incarnation, key, new AttemptReport(a.job().name(), a.runId(), a.attempt(),
                     AttemptReport.Phase.STARTED, started, null, false, 0, null, false));
             execution.completion().thenAccept(result -> {
@@ -283,6 +386,8 @@ public final class Runner implements AutoCloseable {
         Instant finished = clock.instant();
         journal.finished(new RunJournal.Record("finished", a.key(), null, null, null, null, null, started, finished,
                 result.success(), result.exitCode(), result.output(), finished));
+        // After the journal says finished: a kill recorded later sees that, and drops its own request.
+        killRequests.remove(a.key());
         reporter.finished(incarnation, a.key(), new AttemptReport(a.job().name(), a.runId(), a.attempt(),
                 AttemptReport.Phase.FINISHED, started, finished, result.success(), result.exitCode(), result.output(),
                 result.outputTruncated()));

@@ -38,7 +38,7 @@ class AgentCommandTest {
                 "--advertise-addr", "203.0.113.7", "--http-addr", ":8081", "--rpc-port", "7000",
                 "--join", "a", "--retry-join", "b:1234", "--retry-interval", "5s", "--retry-max", "3",
                 "--reconnect-timeout", "1h", "--tag", "role=web", "--data-dir", "/var/lib/hibachi",
-                "--shutdown-grace", "1m", "--executions-kept", "7");
+                "--shutdown-grace", "1m", "--kill-grace", "750ms", "--executions-kept", "7");
 
         assertThat(c.server()).isTrue();
         assertThat(c.bootstrapExpect()).isEqualTo(1);
@@ -55,6 +55,7 @@ class AgentCommandTest {
         assertThat(c.tags()).isEqualTo(Map.of("role", "web"));
         assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/hibachi"));
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.killGrace()).isEqualTo(Duration.ofMillis(750));
         assertThat(c.executionsKept()).isEqualTo(7);
     }
 
@@ -170,6 +171,8 @@ class AgentCommandTest {
                 arguments(List.of("--retry-interval", "abc"), "--retry-interval: invalid duration \"abc\""),
                 arguments(List.of("--reconnect-timeout", "-5s"), "--reconnect-timeout: '-5s' must be more than 0"),
                 arguments(List.of("--shutdown-grace", "-1s"), "--shutdown-grace: '-1s' must be 0 or more"),
+                arguments(List.of("--kill-grace", "-1s"), "--kill-grace: '-1s' must be 0 or more"),
+                arguments(List.of("--kill-grace", "5"), "--kill-grace: invalid duration \"5\""),
                 arguments(List.of("--node-name", " "), "--node-name: must not be empty"),
                 arguments(List.of("--data-dir", ""), "--data-dir: must not be empty"));
     }
@@ -245,7 +248,7 @@ class AgentCommandTest {
 
         Map<String, String> blocks = helpBlocks(cli.out());
         List<OptionSpec> settings = cli.agent.spec.options().stream().filter(SettingName::isSetting).toList();
-        assertThat(settings).hasSize(19);
+        assertThat(settings).hasSize(20);
         for (OptionSpec option : settings) {
             String flag = option.names()[0];
             assertThat(blocks).as("help for %s", flag).containsKey(flag);
@@ -255,6 +258,7 @@ class AgentCommandTest {
         }
         assertThat(blocks.get("--http-addr")).contains("Default: 127.0.0.1:8080");
         assertThat(blocks.get("--retry-interval")).contains("Default: 30s");
+        assertThat(blocks.get("--kill-grace")).contains("Default: 5s").contains("Env: HIBACHI_KILL_GRACE");
         assertThat(blocks.get("--reconnect-timeout")).contains("--serf-reconnect-timeout").contains("Default: 24h")
                 .contains("Env: HIBACHI_RECONNECT_TIMEOUT");
         assertThat(blocks.get("--tag")).contains("Env: HIBACHI_TAGS");

@@ -11,9 +11,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The commands that ask an agent's HTTP API ({@code members}, {@code leave}, {@code raft ...}): which agent they
- * ask, and how they fail when it cannot be asked. Their answers against a real agent are tested in the api
- * module, which serves the API.
+ * The commands that ask an agent's HTTP API ({@code members}, {@code leave}, {@code raft ...}, {@code jobs ...}):
+ * which agent they ask, and how they fail when it cannot be asked. Their answers against a real agent are tested
+ * in the api module, which serves the API.
  */
 class ApiCommandsTest {
 
@@ -46,7 +46,7 @@ class ApiCommandsTest {
     void anAgentThatCannotBeReachedFailsWithExitCode1NamingItsAddress() {
         int port = StoreTestSupport.freePort(); // nothing listens there
         for (String[] command : new String[][]{{"members"}, {"leave"}, {"raft", "list-peers"},
-                {"raft", "remove-peer", "--peer-id", "s3"}}) {
+                {"raft", "remove-peer", "--peer-id", "s3"}, {"jobs", "kill", "backup", "1-1-web-1"}}) {
             TestCli cli = new TestCli(Map.of("HIBACHI_ADDR", "127.0.0.1:" + port));
             assertThat(cli.run(command)).as(String.join(" ", command)).isEqualTo(1);
             assertThat(cli.err()).as(String.join(" ", command))
@@ -73,6 +73,20 @@ class ApiCommandsTest {
         TestCli cli = new TestCli();
         assertThat(cli.run("raft", "remove-peer")).isEqualTo(2);
         assertThat(cli.err()).contains("--peer-id");
+    }
+
+    @Test
+    void jobsKillRequiresTheJobAndTheExecution() {
+        TestCli cli = new TestCli();
+        assertThat(cli.run("jobs", "kill", "backup")).isEqualTo(2);
+        assertThat(cli.err()).contains("ID");
+    }
+
+    @Test
+    void jobsAloneShowsItsSubcommands() {
+        TestCli cli = new TestCli();
+        assertThat(cli.run("jobs")).isZero();
+        assertThat(cli.out()).contains("kill");
     }
 
     @Test

@@ -177,7 +177,8 @@ class ConfigFileTest {
                 "--node-name", "n", "--bind-addr", "127.0.0.1", "--advertise-addr", "127.0.0.1",
                 "--http-addr", "127.0.0.1:8080", "--rpc-port", "6868", "--join", "a", "--retry-join", "b",
                 "--retry-interval", "30s", "--retry-max", "0", "--reconnect-timeout", "24h", "--tag", "a=b",
-                "--data-dir", "d", "--log-level", "info", "--shutdown-grace", "30s", "--executions-kept", "100");
+                "--data-dir", "d", "--log-level", "info", "--shutdown-grace", "30s", "--kill-grace", "5s",
+                "--executions-kept", "100");
 
         assertThat(code).isEqualTo(2);
         assertThat(cli.err()).contains("unknown key 'nodename'");

@@ -3,6 +3,7 @@ package dev.hibachi.agent.cluster;
 import dev.hibachi.agent.cluster.TestNodes.Node;
 import dev.hibachi.agent.dispatch.RunAck;
 import dev.hibachi.agent.dispatch.RunOrder;
+import dev.hibachi.store.json.Json;
 import dev.hibachi.store.model.Backoff;
 import dev.hibachi.store.model.Job;
 import org.jgroups.Address;
@@ -83,10 +84,17 @@ class JGroupsTransportTest {
         assertThat(acks).containsExactly(ack);
 
         // Messages from one sender arrive in order: once the next order is in, a duplicate of the first would be.
-        RunOrder next = new RunOrder("leader", 7, List.of(attempt("other", 43, "true")));
+        // The next one carries a kill order too: who asked travels with it; a normal order has no "kill" field.
+        RunOrder.Attempt normal = attempt("other", 43, "true");
+        RunOrder.Attempt kill = RunOrder.Attempt.killOrder(normal.job(), 44, 1, member.incarnation(),
+                normal.scheduledAt(), "alice");
+        RunOrder next = new RunOrder("leader", 7, List.of(normal, kill));
         leader.transport().sendOrder("member", next);
         await().atMost(WAIT).until(() -> orders.size() == 2);
         assertThat(orders).containsExactly(order, next);
+        assertThat(orders.get(1).attempts().get(1).kill()).isEqualTo("alice");
+        assertThat(new String(Json.write(normal), StandardCharsets.UTF_8)).doesNotContain("\"kill\"");
+        assertThat(new String(Json.write(kill), StandardCharsets.UTF_8)).contains("\"kill\":\"alice\"");
         assertThat(threads).containsExactly("run-orders", "run-acks", "run-orders");
     }
 

@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The leader's dispatch: at the instant (not before), batched per member, re-sent until acknowledged, and
- * forgotten once the store closes the attempt. A real single-node store provides the open runs to resume.
+ * forgotten once the store closes the attempt; a kill order at once, re-sent until the attempt is closed. A real
+ * single-node store provides the open runs to resume.
  */
 @Timeout(60)
 class DispatcherTest {
@@ -78,6 +79,12 @@ class DispatcherTest {
         List<Order> sendsOf(String key) {
             return orders.stream().filter(o -> o.order().attempts().stream().anyMatch(a -> a.key().equals(key)))
                     .toList();
+        }
+
+        /** Each copy of attempt {@code key} sent, in order (orders batch several attempts). */
+        List<RunOrder.Attempt> attemptsSent(String key) {
+            return sendsOf(key).stream().flatMap(o -> o.order().attempts().stream())
+                    .filter(a -> a.key().equals(key)).toList();
         }
 
         void ack(String node, String key, RunAck.State state) {
@@ -269,5 +276,100 @@ class DispatcherTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !transport.sendsOf(futureA).isEmpty());
         assertThat(transport.sendsOf(futureA).get(0).at()).isAfterOrEqualTo(future);
         assertThat(transport.sendsOf(futureA).get(0).order().term()).isEqualTo(2);
+    }
+
+    private static StoreEvent.KillRequested killRequested(String job, long runId, String node, Instant at, String by) {
+        return new StoreEvent.KillRequested(job(job), runId, 1, new Target(node, "inc-" + node), at, by);
+    }
+
+    @Test
+    void aKillReplacesTheWaitingOrderAndIsResentUntilTheAttemptIsClosedWhateverTheAcks() {
+        dispatcher.start(4);
+        int before = dispatcher.killingCount(); // kills other tests left open in the store
+        Instant instant = Instant.now().plusMillis(1200);
+        dispatcher.onEvent(planned("k", 70, "a", instant));
+        Instant asked = Instant.now();
+        dispatcher.onEvent(killRequested("k", 70, "a", instant, "alice"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.sendsOf("k/70/1").size() >= 3);
+        List<Sent.Order> sends = transport.sendsOf("k/70/1");
+        assertThat(sends.get(0).at()).as("sent at once, not at the run's instant").isBefore(instant);
+        assertThat(Duration.between(asked, sends.get(0).at())).isLessThan(Duration.ofMillis(150));
+        assertThat(sends.get(0).node()).isEqualTo("a");
+        assertThat(sends.get(0).order().term()).isEqualTo(4);
+        RunOrder.Attempt first = transport.attemptsSent("k/70/1").get(0);
+        assertThat(first.kill()).isEqualTo("alice");
+        assertThat(first.incarnation()).isEqualTo("inc-a");
+        assertThat(first.notBefore()).isEqualTo(instant);
+        for (int i = 1; i < 3; i++) {
+            assertThat(Duration.between(sends.get(i - 1).at(), sends.get(i).at()))
+                    .isGreaterThanOrEqualTo(RESEND.minusMillis(20));
+        }
+
+        // The member's answers do not end it: only the store closing the attempt does.
+        transport.ack("a", "k/70/1", RunAck.State.RUNNING);
+        transport.ack("a", "k/70/1", RunAck.State.FINISHED);
+        int acked = transport.sendsOf("k/70/1").size();
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.sendsOf("k/70/1").size() >= acked + 2);
+        assertThat(dispatcher.killingCount()).isEqualTo(before + 1);
+
+        dispatcher.onEvent(closed("k", 70, "a"));
+        assertThat(dispatcher.killingCount()).isEqualTo(before);
+        int closedAt = transport.sendsOf("k/70/1").size();
+        // Past the run's instant too: the order to run it was dropped, so it is never sent.
+        await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3))
+                .until(() -> transport.sendsOf("k/70/1").size() == closedAt);
+        assertThat(Instant.now()).isAfter(instant);
+        assertThat(transport.attemptsSent("k/70/1")).allSatisfy(a -> assertThat(a.kill()).isEqualTo("alice"));
+    }
+
+    @Test
+    void aKillOfAnOrderAlreadyAcknowledgedIsSentAndADeletedJobEndsIt() {
+        dispatcher.start(1);
+        int before = dispatcher.killingCount(); // kills other tests left open in the store
+        dispatcher.onEvent(planned("kd", 71, "b", Instant.now()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !transport.sendsOf("kd/71/1").isEmpty());
+        transport.ack("b", "kd/71/1", RunAck.State.ACCEPTED);
+
+        dispatcher.onEvent(killRequested("kd", 71, "b", Instant.now(), "bob"));
+        dispatcher.onEvent(killRequested("kd", 71, "b", Instant.now(), "carol")); // a repeat changes nothing
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.attemptsSent("kd/71/1").stream()
+                .filter(a -> a.kill() != null).count() >= 2);
+        assertThat(transport.attemptsSent("kd/71/1").stream().map(RunOrder.Attempt::kill)
+                .filter(k -> k != null).distinct().toList()).containsExactly("bob");
+
+        dispatcher.onEvent(new StoreEvent.JobDeleted("kd"));
+        assertThat(dispatcher.killingCount()).isEqualTo(before);
+        int n = transport.sendsOf("kd/71/1").size();
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2))
+                .until(() -> transport.sendsOf("kd/71/1").size() == n);
+    }
+
+    @Test
+    void aNewLeaderSendsKillOrdersForOpenAttemptsThatCarryAKill() throws Exception {
+        Reply put = client.submit(new Command.PutJob(Instant.now(), job("resume-kill")), Duration.ofSeconds(10));
+        assertThat(put.ok()).as(put.error()).isTrue();
+        Instant future = Instant.now().plusSeconds(30);
+        Reply plan = client.submit(new Command.PlanRuns(Instant.now(), List.of(
+                new Command.PlannedRun("resume-kill", 0, future, null, Run.Trigger.MANUAL,
+                        List.of(new Target("a", "inc-a"), new Target("b", "inc-b")), null)), List.of()),
+                Duration.ofSeconds(10));
+        assertThat(plan.ok()).as(plan.error()).isTrue();
+        long runId = plan.value().path("runs").path(0).path("run_id").asLong();
+        Reply kill = client.submit(new Command.RequestKill(Instant.now(), "resume-kill", runId, 1, "a", "dave"),
+                Duration.ofSeconds(10));
+        assertThat(kill.ok()).as(kill.error()).isTrue();
+        assertThat(kill.value().path("outcome").asText()).isEqualTo("kill requested");
+
+        dispatcher.start(5);
+        String key = "resume-kill/" + runId + "/1";
+        // a's slot carries the kill: its kill order goes now, though the run's instant is 30 s away.
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.sendsOf(key).size() >= 2);
+        assertThat(transport.sendsOf(key)).allSatisfy(o -> {
+            assertThat(o.node()).isEqualTo("a");
+            assertThat(o.order().term()).isEqualTo(5);
+        });
+        assertThat(transport.attemptsSent(key)).allSatisfy(a -> assertThat(a.kill()).isEqualTo("dave"));
+        // b's slot is untouched: it waits for the instant (the sends above went to a only).
     }
 }
