@@ -727,7 +727,9 @@ public final class Applier {
                 e.events.add(new StoreEvent.DeletePending(pending));
             }
         }
-        releaseNext(e, job);
+        if (job.forbidsOverlap()) {
+            releaseNext(e, job); // only forbid queues runs (a job switched to allow released them all)
+        }
     }
 
     /**
