@@ -503,13 +503,7 @@ public final class Applier {
 
     /** After a run of {@code job} is over: the oldest queued run goes, if no other run of the job is open. */
     private void releaseNext(Entry e, Job job) {
-        for (Run open : e.view.openRuns(job.name())) {
-            if (!open.isQueued()) {
-                return;
-            }
-            release(e, job, open);
-            return;
-        }
+        e.view.openRuns(job.name()).stream().findFirst().filter(Run::isQueued).ifPresent(next -> release(e, job, next));
     }
 
     /** Records one skipped instant: the job's newest span grows if the same run blocked it, else a new span. */
@@ -677,16 +671,15 @@ public final class Applier {
         Instant started = startedAt == null ? finishedAt : startedAt;
         // A kill that came too late (the attempt had succeeded already) does not rewrite the success.
         Run.Kill kill = success ? null : slot.kill();
-        boolean ok = success;
-        String status = kill != null ? Execution.KILLED : ok ? Execution.SUCCEEDED : Execution.FAILED;
+        String status = kill != null ? Execution.KILLED : success ? Execution.SUCCEEDED : Execution.FAILED;
         Execution running = e.view.execution(Keys.execution(run.job(), run.runId(), slot.attempt(), node)).orElse(null);
         Execution ex = new Execution(Execution.idOf(run.runId(), slot.attempt(), node), run.job(), started, finishedAt,
-                ok, null, node, run.runId(), slot.attempt(), run.scheduledAt(), exitCode, status, null,
+                success, null, node, run.runId(), slot.attempt(), run.scheduledAt(), exitCode, status, null,
                 kill == null ? null : kill.by(), running == null ? null : running.overdue());
         writeExecution(e, ex, output == null ? "" : output);
 
         Run.Slot next;
-        if (!ok && slot.kill() == null && slot.attempt() < job.retries() + 1) {
+        if (!success && slot.kill() == null && slot.attempt() < job.retries() + 1) {
             Duration wait = RetryBackoff.after(job.retryBackoff(), run.runId(), slot.attempt(),
                     Duration.between(started, finishedAt));
             PendingRetry retry = new PendingRetry(run.job(), run.runId(), node, slot.attempt() + 1,
@@ -695,10 +688,10 @@ public final class Applier {
             e.events.add(new StoreEvent.RetryPending(retry));
             next = new Run.Slot(slot.target(), slot.attempt(), Run.SlotState.RETRY_WAIT, retry.notBefore(), false);
         } else {
-            next = new Run.Slot(slot.target(), slot.attempt(), Run.SlotState.DONE, slot.notBefore(), ok);
+            next = new Run.Slot(slot.target(), slot.attempt(), Run.SlotState.DONE, slot.notBefore(), success);
         }
         Run updated = run.withSlot(idx, next);
-        Job counted = job.withResult(ok, finishedAt, updated.complete() ? updated.status() : job.status());
+        Job counted = job.withResult(success, finishedAt, updated.complete() ? updated.status() : job.status());
         putJob(e, counted);
         e.events.add(new StoreEvent.AttemptClosed(ex.withOutput(output, null)));
         if (updated.complete()) {
@@ -831,12 +824,13 @@ public final class Applier {
      */
     private Reply requestKill(Entry e, Command.RequestKill c) throws Refusal {
         String id = Execution.idOf(c.runId(), c.attempt(), c.node());
+        String finished = "execution " + id + " of job " + c.job() + " has already finished";
         Run run = e.view.run(c.job(), c.runId()).orElse(null);
         int idx = run == null ? -1 : run.slotOf(c.node(), c.attempt());
         if (idx < 0) {
             boolean exists = e.view.execution(Keys.execution(c.job(), c.runId(), c.attempt(), c.node())).isPresent();
             if (exists) {
-                throw Refusal.conflict("execution " + id + " of job " + c.job() + " has already finished");
+                throw Refusal.conflict(finished);
             }
             throw Refusal.notFound("execution " + id + " of job " + c.job() + " not found");
         }
@@ -844,12 +838,12 @@ public final class Applier {
         Run.Slot slot = run.slots().get(idx);
         String by = c.by() == null || c.by().isBlank() ? "unknown" : c.by();
         switch (slot.state()) {
-            case DONE -> throw Refusal.conflict("execution " + id + " of job " + c.job() + " has already finished");
+            case DONE -> throw Refusal.conflict(finished);
             case RETRY_WAIT -> {
-                e.txn.delete(Family.PENDING, Keys.utf8(new PendingRetry(run.job(), run.runId(), c.node(),
-                        slot.attempt() + 1, slot.notBefore()).key()));
-                e.events.add(new StoreEvent.PendingCompleted(new PendingRetry(run.job(), run.runId(), c.node(),
-                        slot.attempt() + 1, slot.notBefore()).key()));
+                String retryKey = new PendingRetry(run.job(), run.runId(), c.node(), slot.attempt() + 1,
+                        slot.notBefore()).key();
+                e.txn.delete(Family.PENDING, Keys.utf8(retryKey));
+                e.events.add(new StoreEvent.PendingCompleted(retryKey));
                 Run updated = run.withSlot(idx, new Run.Slot(slot.target(), slot.attempt(), Run.SlotState.DONE,
                         slot.notBefore(), false, new Run.Kill(by, c.at())));
                 if (updated.complete()) {
