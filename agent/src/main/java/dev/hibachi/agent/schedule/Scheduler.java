@@ -368,11 +368,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** How late an instant of the job may still run: {@code @after}'s grace, the job's, or the default. */
     Duration graceFor(Job job, Schedule schedule) {
-        if (schedule.catchUpGrace().isPresent()) {
-            return schedule.catchUpGrace().get();
-        }
-        return job.misfireGrace() == null || job.misfireGrace().isEmpty() ? settings.misfireGrace()
-                : job.misfireGraceOrDefault();
+        return schedule.catchUpGrace().or(job::ownMisfireGrace).orElse(settings.misfireGrace());
     }
 
     private static String noTargetReason(Job job) {

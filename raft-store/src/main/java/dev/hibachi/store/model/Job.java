@@ -70,8 +70,6 @@ public record Job(
     public static final String MISFIRE_RUN_ONCE = "run_once";
     public static final String MISFIRE_SKIP = "skip";
     public static final String MISFIRE_RUN_ALL = "run_all";
-    /** How late an instant may run when the job does not say ({@code misfire_grace}). */
-    public static final Duration DEFAULT_MISFIRE_GRACE = Duration.ofSeconds(60);
 
     /** A minimal job, for tests and tools. */
     public static Job of(String name, String schedule, String executor, Map<String, String> executorConfig) {
@@ -157,17 +155,20 @@ public record Job(
         return CONCURRENCY_FORBID.equals(concurrency);
     }
 
-    /** The grace within which a missed instant still runs late, once ({@code misfire_grace}, else 60 s). */
+    /** {@code misfire_grace}, if the job sets one (else the scheduler's default, 60 s). */
     @JsonIgnore
-    public Duration misfireGraceOrDefault() {
-        return misfireGrace == null || misfireGrace.isEmpty() ? DEFAULT_MISFIRE_GRACE : GoDuration.parse(misfireGrace);
+    public Optional<Duration> ownMisfireGrace() {
+        return duration(misfireGrace);
     }
 
     /** {@code expected_duration}, if the job has one. */
     @JsonIgnore
     public Optional<Duration> expectedRunTime() {
-        return expectedDuration == null || expectedDuration.isEmpty() ? Optional.empty()
-                : Optional.of(GoDuration.parse(expectedDuration));
+        return duration(expectedDuration);
+    }
+
+    private static Optional<Duration> duration(String text) {
+        return text == null || text.isEmpty() ? Optional.empty() : Optional.of(GoDuration.parse(text));
     }
 
     @JsonIgnore
