@@ -234,7 +234,7 @@ public final class Outbox implements StoreListener, AutoCloseable {
 
     /** At its instant, a queued run of a forbid job that is still queued (the run before it still open) is skipped. */
     private Work skip(String job, long runId) {
-        String key = Run.class.getSimpleName() + "/" + job + "/" + runId + "/skip";
+        String key = "skip/" + job + "/" + runId; // the queued run it skips, not a record in the store
         return new Work() {
             @Override
             public String key() {
