@@ -43,6 +43,23 @@ class StoreClientTest {
         }
     }
 
+    @Test
+    void raftPeersAnswersAgainOnceAServerIsBackAfterCallsFailedWhileNoneWasUp() throws Exception {
+        int port = freePort();
+        StoreServerConfig config = StoreServerConfig.singleNode("n1", "127.0.0.1", port, dataDir);
+        try (StoreClient client = new StoreClient(config.initialPeers(), 4, Duration.ofMillis(100))) {
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(client::raftPeers).isInstanceOf(StoreUnavailableException.class);
+            }
+            try (StoreServer server = StoreServer.create(config)) {
+                server.start();
+                await().atMost(WAIT).until(server::isLeaderReady);
+                await().atMost(WAIT).ignoreExceptions().until(() -> client.raftPeers().stream()
+                        .anyMatch(p -> p.id().equals("n1") && p.leader()));
+            }
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
