@@ -174,6 +174,7 @@ public final class StoreClient implements AutoCloseable {
     public List<RaftPeerInfo> raftPeers() throws StoreUnavailableException {
         RaftClient c = infoClient;
         Exception last = null;
+        List<RaftPeerInfo> leaderless = null;
         for (StoreServerConfig.Peer server : current()) {
             try {
                 GroupInfoReply info = c.getGroupManagementApi(RaftPeerId.valueOf(server.id())).info(StoreGroup.ID);
@@ -181,13 +182,22 @@ public final class StoreClient implements AutoCloseable {
                 String leader = role.getRole() == RaftProtos.RaftPeerRole.LEADER ? server.id()
                         : role.hasFollowerInfo() ? role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8()
                         : "";
-                return info.getConf().map(conf -> conf.getPeersList().stream()
+                List<RaftPeerInfo> peers = info.getConf().map(conf -> conf.getPeersList().stream()
                         .map(p -> new RaftPeerInfo(p.getId().toStringUtf8(), p.getAddress(),
                                 p.getId().toStringUtf8().equals(leader)))
                         .toList()).orElse(List.of());
+                if (!leader.isEmpty()) {
+                    return peers;
+                }
+                // A server that has not heard from a leader yet (a candidate, one just restarted) is asked
+                // last: another may know the leader.
+                leaderless = leaderless == null ? peers : leaderless;
             } catch (IOException | RuntimeException e) { // gRPC's "unavailable" is unchecked
                 last = e;
             }
+        }
+        if (leaderless != null) {
+            return leaderless;
         }
         throw new StoreUnavailableException("no store server answered" + (last == null ? "" : ": " + last.getMessage()),
                 last);
