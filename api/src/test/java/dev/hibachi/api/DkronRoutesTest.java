@@ -292,4 +292,49 @@ class DkronRoutesTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("field").asText()).isEqualTo("index");
     }
+
+    /**
+     * Jobs as a Dkron user sends them (notes/dkron.md §2.1): every field, Dkron's spellings, read-only fields
+     * echoed back as GET answered them, string-valued {@code executor_config}, the reserved {@code server} tag,
+     * a six-field schedule with seconds and an HTML datetime-local time. Accepted, and they run.
+     */
+    @Test
+    void dkronStyleJobsWithEveryFieldAreAcceptedAndRun() {
+        Api.Response parent = api.post("/v1/jobs", """
+                {"id":"dk-parent","name":"dk-parent","displayname":"Dkron parent","timezone":"Europe/Berlin",
+                 "schedule":"*/1 * * * * *","owner":"ops","owner_email":"ops@example.com","success_count":0,
+                 "error_count":0,"last_success":null,"last_error":"0001-01-01T00:00:00Z","disabled":false,
+                 "tags":{"server":"true:1"},"metadata":{"team":"platform","tier":"1"},"retries":2,
+                 "dependent_jobs":null,"parent_job":"","processors":{"log":{"forward":"true"}},"concurrency":"forbid",
+                 "executor":"shell","executor_config":{"command":"echo parent $GREETING","shell":"true",
+                 "env":"GREETING=hello,OTHER=1","cwd":"/tmp","timeout":"30s","mem_limit":"1000000000"},
+                 "status":"","next":"0001-01-01T00:00:00Z","ephemeral":false,"starts_at":"2020-01-02T15:04",
+                 "expires_at":"2036-01-02T15:04:05Z"}""");
+        assertThat(parent.status()).as(parent.toString()).isEqualTo(201);
+        Api.Response child = api.post("/v1/jobs", """
+                {"id":"dk-child","name":"dk-child","displayname":"","timezone":"","schedule":"","owner":"",
+                 "owner_email":"","success_count":0,"error_count":0,"last_success":null,"last_error":null,
+                 "disabled":false,"tags":null,"metadata":null,"retries":0,"dependent_jobs":[],
+                 "parent_job":"dk-parent","processors":{},"concurrency":"","executor":"shell",
+                 "executor_config":{"command":"echo child"},"status":"","next":"0001-01-01T00:00:00Z",
+                 "ephemeral":false,"starts_at":null,"expires_at":null}""");
+        assertThat(child.status()).as(child.toString()).isEqualTo(201);
+
+        JsonNode stored = api.job("dk-parent");
+        assertThat(stored.path("dependent_jobs").toString()).isEqualTo("[\"dk-child\"]");
+        assertThat(stored.path("executor_config").path("env").asText()).isEqualTo("GREETING=hello,OTHER=1");
+        assertThat(stored.path("concurrency").asText()).isEqualTo("forbid");
+        assertThat(stored.path("starts_at").asText()).isEqualTo("2020-01-02T15:04:00Z");
+        assertThat(api.job("dk-child").path("concurrency").asText()).as("Dkron's empty concurrency is allow")
+                .isEqualTo("allow");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> api.executions("dk-child").stream()
+                .anyMatch(e -> e.path("success").asBoolean()));
+        JsonNode ran = api.executions("dk-parent").stream().filter(e -> e.path("success").asBoolean())
+                .findFirst().orElseThrow();
+        assertThat(ran.path("output").asText()).isEqualTo("parent hello\n");
+        assertThat(ran.path("node_name").asText()).as("server=true:1 picks the one server").isEqualTo("node-1");
+        assertThat(api.executions("dk-child").get(0).path("output").asText()).isEqualTo("child\n");
+        api.post("/v1/jobs/dk-parent/toggle", "");
+    }
 }
