@@ -194,6 +194,7 @@ public final class JobsController {
      * optional body {@code {"by": "..."}} names who asks; without it, the requester is this request's client
      * address. 404 for an unknown execution, 409 for one that has finished.
      */
+    @Addition
     @Post("/{name}/executions/{id}/kill")
     @Consumes(MediaType.ALL)
     public HttpResponse<byte[]> kill(@PathVariable String name, @PathVariable String id, @Body @Nullable String body,
@@ -216,6 +217,7 @@ public final class JobsController {
     }
 
     /** Hibachi's addition: the instants of a job that did not run, as ranges with the reason. */
+    @Addition
     @Get("/{name}/misses")
     public HttpResponse<byte[]> misses(@PathVariable String name, HttpRequest<?> request)
             throws StoreUnavailableException, BadRequest {
