@@ -121,12 +121,19 @@ public final class JobService {
         return client.query(new Query.GetJob(name), timeout);
     }
 
-    public Reply jobs(String after, int limit) throws StoreUnavailableException {
-        return client.query(new Query.ListJobs(after, limit), timeout);
+    /** A page of jobs; the reply's value is a {@link dev.hibachi.store.query.JobList}. */
+    public Reply jobs(Query.ListJobs listing) throws StoreUnavailableException {
+        return client.query(listing, timeout);
     }
 
+    /** A page of a job's executions; the reply's value is an {@link dev.hibachi.store.query.ExecutionList}. */
+    public Reply executions(Query.ListExecutions listing) throws StoreUnavailableException {
+        return client.query(listing, timeout);
+    }
+
+    /** The newest {@code limit} executions of {@code job}, as {@link #executions(Query.ListExecutions)}. */
     public Reply executions(String job, int limit, int outputLimit) throws StoreUnavailableException {
-        return client.query(new Query.ListExecutions(job, limit, outputLimit), timeout);
+        return executions(Query.ListExecutions.newest(job, limit, outputLimit));
     }
 
     public Reply execution(String job, String id) throws StoreUnavailableException {
