@@ -12,6 +12,7 @@ import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.JobValidator;
 import dev.hibachi.store.model.Run;
 import dev.hibachi.store.model.Target;
+import dev.hibachi.store.query.ExecutionList;
 import dev.hibachi.store.query.Query;
 import dev.hibachi.store.raft.ReadConsistency;
 import dev.hibachi.store.raft.StoreClient;
@@ -189,8 +190,9 @@ public final class JobService {
                                 CompletableFuture.delayedExecutor(sleep, TimeUnit.NANOSECONDS))
                         .thenCompose(ignored -> awaitRun(job, runId, deadline, longer));
             }
-            return client.query(new Query.ListExecutions(job, 0, -1)).thenApply(listed -> {
-                List<Execution> executions = listed.ok() ? List.of(listed.valueAs(Execution[].class)) : List.of();
+            return client.query(Query.ListExecutions.newest(job, 0, -1)).thenApply(listed -> {
+                List<Execution> executions = listed.ok() ? listed.valueAs(ExecutionList.class).executions()
+                        : List.of();
                 List<Execution> ofRun = executions.stream().filter(e -> e.group() == runId)
                         .sorted(Comparator.comparing(Execution::nodeName).thenComparingInt(Execution::attempt))
                         .toList();
@@ -229,13 +231,21 @@ public final class JobService {
         return read(new Query.GetJob(name), consistency);
     }
 
-    public Reply jobs(String after, int limit, ReadConsistency consistency) throws StoreUnavailableException {
-        return read(new Query.ListJobs(after, limit), consistency);
+    /** A page of jobs; the reply's value is a {@link dev.hibachi.store.query.JobList}. */
+    public Reply jobs(Query.ListJobs listing, ReadConsistency consistency) throws StoreUnavailableException {
+        return read(listing, consistency);
     }
 
+    /** A page of a job's executions; the reply's value is an {@link ExecutionList}. */
+    public Reply executions(Query.ListExecutions listing, ReadConsistency consistency)
+            throws StoreUnavailableException {
+        return read(listing, consistency);
+    }
+
+    /** The newest {@code limit} executions of {@code job}, as {@link #executions(Query.ListExecutions, ReadConsistency)}. */
     public Reply executions(String job, int limit, int outputLimit, ReadConsistency consistency)
             throws StoreUnavailableException {
-        return read(new Query.ListExecutions(job, limit, outputLimit), consistency);
+        return executions(Query.ListExecutions.newest(job, limit, outputLimit), consistency);
     }
 
     public Reply execution(String job, String id, ReadConsistency consistency) throws StoreUnavailableException {

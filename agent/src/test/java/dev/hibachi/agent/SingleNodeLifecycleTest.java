@@ -131,7 +131,7 @@ class SingleNodeLifecycleTest {
     private static List<Execution> executions(String job) throws Exception {
         Reply r = agent.jobs().executions(job, 100, -1, ReadConsistency.LINEARIZABLE);
         assertThat(r.ok()).as(r.error()).isTrue();
-        return Json.mapper().convertValue(r.value(), new TypeReference<List<Execution>>() { });
+        return Json.mapper().convertValue(r.value().path("executions"), new TypeReference<List<Execution>>() { });
     }
 
     private static Job storedJob(String name) throws Exception {

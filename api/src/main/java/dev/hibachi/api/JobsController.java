@@ -1,8 +1,14 @@
 package dev.hibachi.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hibachi.agent.Agent;
 import dev.hibachi.store.apply.Reply;
+import dev.hibachi.store.index.JobFilter;
+import dev.hibachi.store.index.JobSort;
 import dev.hibachi.store.model.Job;
+import dev.hibachi.store.query.ExecutionSort;
+import dev.hibachi.store.query.Query;
+import dev.hibachi.store.query.QueryHandler;
 import dev.hibachi.store.schedule.GoDuration;
 import dev.hibachi.store.raft.StoreUnavailableException;
 import io.micronaut.http.HttpRequest;
@@ -19,14 +25,16 @@ import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
-import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.core.annotation.Nullable;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /** The jobs routes of Dkron's API ({@code /v1/jobs}). */
 @Controller("/v1/jobs")
@@ -90,9 +98,22 @@ public final class JobsController {
         return response;
     }
 
+    /**
+     * Dkron's job list: {@code metadata[key]=value} (repeatable, all must match), {@code q} (in the name or display
+     * name, any case), {@code status}, {@code disabled}, {@code _sort}/{@code _order}, and the slice
+     * {@code _start}/{@code _end}; {@code X-Total-Count} counts every job that passed the filter. One answer holds at
+     * most {@value QueryHandler#MAX_LIMIT} jobs; a wider one is cut there and says so in {@code X-Hibachi-Truncated}.
+     */
     @Get
     public HttpResponse<byte[]> list(HttpRequest<?> request) throws StoreUnavailableException, BadRequest {
-        return withTotalCount(agent.jobs().jobs(null, 0, ReadParameters.consistency(request)));
+        Query.ListJobs listing;
+        try {
+            listing = jobListing(ListParameters.of(request));
+        } catch (ListParameters.BadParameter e) {
+            return Responses.error(400, e.getMessage(), e.field());
+        }
+        return page(agent.jobs().jobs(listing, ReadParameters.consistency(request)), "jobs", listing.start(),
+                listing.end());
     }
 
     @Get("/{name}")
@@ -167,12 +188,22 @@ public final class JobsController {
         return wait;
     }
 
+    /**
+     * A job's executions: Dkron's {@code _sort} ({@code id} = {@code started_at}, {@code finished_at},
+     * {@code attempt}), {@code _order} (newest first by default) and {@code output_size_limit}, plus the slice
+     * {@code _start}/{@code _end}, which Dkron ignores; {@code X-Total-Count} counts all the job's executions.
+     */
     @Get("/{name}/executions")
-    public HttpResponse<byte[]> executions(@PathVariable String name,
-                                           @QueryValue("output_size_limit") @Nullable Integer outputSizeLimit,
-                                           HttpRequest<?> request) throws StoreUnavailableException, BadRequest {
-        return withTotalCount(agent.jobs().executions(name, 0, outputSizeLimit == null ? -1 : outputSizeLimit,
-                ReadParameters.consistency(request)));
+    public HttpResponse<byte[]> executions(@PathVariable String name, HttpRequest<?> request)
+            throws StoreUnavailableException, BadRequest {
+        Query.ListExecutions listing;
+        try {
+            listing = executionListing(name, ListParameters.of(request));
+        } catch (ListParameters.BadParameter e) {
+            return Responses.error(400, e.getMessage(), e.field());
+        }
+        return page(agent.jobs().executions(listing, ReadParameters.consistency(request)), "executions",
+                listing.start(), listing.end());
     }
 
     /** Clears the job's executions, its misses and its counters; 200 with the job as it is then. */
@@ -222,6 +253,67 @@ public final class JobsController {
     public HttpResponse<byte[]> misses(@PathVariable String name, HttpRequest<?> request)
             throws StoreUnavailableException, BadRequest {
         return withTotalCount(agent.jobs().misses(name, 0, ReadParameters.consistency(request)));
+    }
+
+    private static Query.ListJobs jobListing(ListParameters p) throws ListParameters.BadParameter {
+        String sortName = p.text("_sort");
+        JobSort sort = sortName == null ? JobSort.NAME : JobSort.ofParam(sortName);
+        if (sort == null) {
+            throw new ListParameters.BadParameter("_sort must be one of id, " + Arrays.stream(JobSort.values())
+                    .map(JobSort::param).collect(Collectors.joining(", ")) + " (got \"" + sortName + "\")", "_sort");
+        }
+        JobFilter filter = new JobFilter(p.metadata(), p.text("q"), status(p.text("status")), p.bool("disabled"));
+        return new Query.ListJobs(filter, sort, p.descending(false), Math.max(0, p.index("_start")), p.index("_end"));
+    }
+
+    /** Dkron's status filter as the status a job holds: {@code untriggered} is a job that has not finished a run. */
+    private static String status(String value) throws ListParameters.BadParameter {
+        if (value == null) {
+            return null;
+        }
+        String v = value.toLowerCase(Locale.ROOT);
+        switch (v) {
+            case "success":
+            case "failed":
+            case "partially_failed":
+                return v;
+            case "untriggered":
+                return "";
+            default:
+                throw new ListParameters.BadParameter("status must be one of success, failed, partially_failed, "
+                        + "untriggered (got \"" + value + "\")" + (v.equals("running") ? "; a job's status is its "
+                        + "last finished run's: running ones show in its executions" : ""), "status");
+        }
+    }
+
+    private static Query.ListExecutions executionListing(String job, ListParameters p)
+            throws ListParameters.BadParameter {
+        String sortName = p.text("_sort");
+        ExecutionSort sort = sortName == null ? ExecutionSort.STARTED_AT : ExecutionSort.ofParam(sortName);
+        if (sort == null) {
+            throw new ListParameters.BadParameter("_sort must be one of id, " + Arrays.stream(ExecutionSort.values())
+                    .map(ExecutionSort::param).collect(Collectors.joining(", ")) + " (got \"" + sortName + "\")",
+                    "_sort");
+        }
+        return new Query.ListExecutions(job, sort, p.descending(true), Math.max(0, p.index("_start")),
+                p.index("_end"), p.index("output_size_limit"));
+    }
+
+    /**
+     * A page reply ({@code {"total": N, "<rows>": [...]}}) as Dkron's bare array with {@code X-Total-Count}; when the
+     * answer holds fewer rows than the slice asked for and the total allows, it was cut at the cap, and
+     * {@code X-Hibachi-Truncated: true} says so. A refusal as it is.
+     */
+    private static HttpResponse<byte[]> page(Reply reply, String rows, int start, int end) {
+        if (!reply.ok()) {
+            return Responses.of(reply, HttpStatus.OK);
+        }
+        JsonNode page = reply.value().path(rows);
+        int total = reply.value().path("total").asInt();
+        MutableHttpResponse<byte[]> response = Responses.json(HttpStatus.OK, page)
+                .header("X-Total-Count", String.valueOf(total));
+        long asked = Math.min(end < 0 ? total : end, total) - (long) start;
+        return page.size() < asked ? response.header("X-Hibachi-Truncated", "true") : response;
     }
 
     /** A list reply with Dkron's {@code X-Total-Count} header; a refusal as it is. */

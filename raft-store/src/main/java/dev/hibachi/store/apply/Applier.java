@@ -323,7 +323,7 @@ public final class Applier {
         if (job.isChild()) {
             updateDependents(e, job.parentJob(), job.name(), false);
         }
-        e.txn.delete(Family.JOBS, Keys.job(job.name()));
+        e.txn.deleteJob(job.name());
         e.txn.delete(Family.META, Keys.utf8(Keys.clock(job.name())));
         deleteHistory(e, job.name());
         deletePrefix(e, Family.MISSES, Keys.jobPrefix(job.name()));
@@ -954,7 +954,7 @@ public final class Applier {
     }
 
     private static void putJob(Entry e, Job job) {
-        e.txn.put(Family.JOBS, Keys.job(job.name()), Json.write(job));
+        e.txn.putJob(job);
     }
 
     private static void putRun(Entry e, Run run) {

@@ -3,6 +3,8 @@ package dev.hibachi.store.query;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.hibachi.store.index.JobFilter;
+import dev.hibachi.store.index.JobSort;
 
 import java.time.LocalDate;
 
@@ -26,12 +28,38 @@ public sealed interface Query {
     record GetJob(String name) implements Query {
     }
 
-    /** Jobs in name order after {@code after} (null: from the first), at most {@code limit}. */
-    record ListJobs(String after, int limit) implements Query {
+    /**
+     * The jobs that pass {@code filter}, in {@code sort} order (ties by name; {@code descending} reverses the whole
+     * order), ranked {@code [start, end)} ({@code end < 0}: to the last), at most {@link QueryHandler#MAX_LIMIT}
+     * of them. Answered as a {@link JobList}, whose total counts every job that passed the filter.
+     */
+    record ListJobs(JobFilter filter, JobSort sort, boolean descending, int start, int end) implements Query {
+        public ListJobs {
+            filter = filter == null ? JobFilter.NONE : filter;
+            sort = sort == null ? JobSort.NAME : sort;
+        }
+
+        /** Every job in name order, ranks {@code [start, end)}. */
+        public static ListJobs byName(int start, int end) {
+            return new ListJobs(JobFilter.NONE, JobSort.NAME, false, start, end);
+        }
     }
 
-    /** A job's executions, newest first, with output cut to its last {@code outputLimit} bytes (-1: all). */
-    record ListExecutions(String job, int limit, int outputLimit) implements Query {
+    /**
+     * A job's executions in {@code sort} order (ties in the order of their keys: run, attempt, node;
+     * {@code descending} reverses the whole order), ranked {@code [start, end)} ({@code end < 0}: to the last),
+     * with output cut to its last {@code outputLimit} bytes (-1: all). Answered as an {@link ExecutionList}.
+     */
+    record ListExecutions(String job, ExecutionSort sort, boolean descending, int start, int end, int outputLimit)
+            implements Query {
+        public ListExecutions {
+            sort = sort == null ? ExecutionSort.STARTED_AT : sort;
+        }
+
+        /** The newest {@code limit} (by start), output cut to {@code outputLimit} bytes (-1: all). */
+        public static ListExecutions newest(String job, int limit, int outputLimit) {
+            return new ListExecutions(job, ExecutionSort.STARTED_AT, true, 0, limit, outputLimit);
+        }
     }
 
     record GetExecution(String job, String id) implements Query {

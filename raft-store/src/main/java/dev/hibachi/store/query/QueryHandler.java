@@ -1,25 +1,32 @@
 package dev.hibachi.store.query;
 
 import dev.hibachi.store.apply.Reply;
+import dev.hibachi.store.index.JobIndex;
 import dev.hibachi.store.model.DayStats;
 import dev.hibachi.store.model.Execution;
+import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.OutputTail;
 import dev.hibachi.store.model.Run;
+import dev.hibachi.store.rocks.JobDatabase;
 import dev.hibachi.store.rocks.Keys;
 import dev.hibachi.store.rocks.StoreView;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
 /** Answers {@link Query}s from a replica's committed store. */
 public final class QueryHandler {
+    /** The most records one answer holds (a list without a slice, or with a wider one, is cut there). */
     public static final int MAX_LIMIT = 10_000;
 
+    private final JobDatabase db;
     private final StoreView view;
 
-    public QueryHandler(StoreView view) {
-        this.view = view;
+    public QueryHandler(JobDatabase db) {
+        this.db = db;
+        this.view = new StoreView(db);
     }
 
     public Reply answer(Query query) {
@@ -27,16 +34,12 @@ public final class QueryHandler {
             return view.job(q.name()).map(Reply::ok)
                     .orElseGet(() -> Reply.refused(404, "job not found: " + q.name(), null));
         } else if (query instanceof Query.ListJobs q) {
-            return Reply.ok(view.jobs(q.after(), clamp(q.limit())));
+            return Reply.ok(jobs(q));
         } else if (query instanceof Query.ListExecutions q) {
             if (view.job(q.job()).isEmpty()) {
                 return Reply.refused(404, "job not found: " + q.job(), null);
             }
-            List<Execution> out = new ArrayList<>();
-            for (Execution e : view.executions(q.job(), clamp(q.limit()))) {
-                out.add(withOutput(e, q.outputLimit()));
-            }
-            return Reply.ok(out);
+            return Reply.ok(executions(q));
         } else if (query instanceof Query.GetExecution q) {
             return Execution.parseId(q.id())
                     .flatMap(id -> view.execution(Keys.execution(q.job(), id.runId(), id.attempt(), id.node())))
@@ -82,6 +85,46 @@ public final class QueryHandler {
         }
         out.sort(Comparator.comparing(Execution::startedAt).thenComparing(Execution::id));
         return out;
+    }
+
+    /**
+     * The page the job index chooses, its jobs read from a RocksDB snapshot taken with the choice: every job on the
+     * page is there, as the row that placed it describes it.
+     */
+    private JobList jobs(Query.ListJobs q) {
+        int start = Math.max(0, q.start());
+        int end = (int) Math.min(q.end() < 0 ? Integer.MAX_VALUE : q.end(), (long) start + MAX_LIMIT);
+        JobIndex.Selection<JobDatabase.Snapshot> chosen = db.jobIndex().select(q.filter(), q.sort(), q.descending(),
+                start, end, db::snapshot);
+        List<Job> jobs = new ArrayList<>(chosen.names().size());
+        try (JobDatabase.Snapshot at = chosen.state()) {
+            StoreView page = new StoreView(at);
+            for (String name : chosen.names()) {
+                page.job(name).ifPresent(jobs::add);
+            }
+        }
+        return new JobList(chosen.total(), jobs);
+    }
+
+    /**
+     * Every execution of the job (at most {@code --executions-kept}, so sorting them here is cheap), sorted, sliced;
+     * outputs are read for the slice only.
+     */
+    private ExecutionList executions(Query.ListExecutions q) {
+        List<Execution> all = view.executions(q.job(), Integer.MAX_VALUE);
+        Collections.reverse(all); // oldest key first: ties stay in key order through the stable sort
+        all.sort(q.sort().ascending());
+        if (q.descending()) {
+            Collections.reverse(all);
+        }
+        int total = all.size();
+        int start = Math.min(Math.max(0, q.start()), total);
+        int end = (int) Math.min(Math.min(q.end() < 0 ? total : q.end(), total), (long) start + MAX_LIMIT);
+        List<Execution> page = new ArrayList<>();
+        for (int i = start; i < end; i++) {
+            page.add(withOutput(all.get(i), q.outputLimit()));
+        }
+        return new ExecutionList(total, page);
     }
 
     private Execution withOutput(Execution e, int outputLimit) {

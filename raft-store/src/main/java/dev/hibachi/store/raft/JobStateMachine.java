@@ -260,6 +260,24 @@ public final class JobStateMachine extends BaseStateMachine {
         }
     }
 
+    /**
+     * Answers {@code query} from this replica's committed state, without Raft's read index (so not linearizable:
+     * a follower may be behind), for components and tests on this server.
+     *
+     * @throws IllegalStateException while the store is closed (between a snapshot's download and its load)
+     */
+    public Reply answer(Query query) {
+        lock.readLock().lock();
+        try {
+            if (db == null) {
+                throw new IllegalStateException("the store is not open");
+            }
+            return new QueryHandler(db).answer(query);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     @Override
     public CompletableFuture<Message> query(Message request) {
         lock.readLock().lock();
@@ -268,7 +286,7 @@ public final class JobStateMachine extends BaseStateMachine {
                 return CompletableFuture.failedFuture(new StateMachineException("the store is not open"));
             }
             Query q = Json.mapper().readValue(request.getContent().toByteArray(), Query.class);
-            Reply reply = new QueryHandler(new StoreView(db)).answer(q);
+            Reply reply = new QueryHandler(db).answer(q);
             return CompletableFuture.completedFuture(Message.valueOf(
                     org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(Json.write(reply))));
         } catch (IOException | RuntimeException e) {

@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Typed reads of the store's records, over the committed database or an entry in progress. */
 public final class StoreView {
@@ -50,6 +51,14 @@ public final class StoreView {
             return out.size() < limit;
         });
         return out;
+    }
+
+    /** Hands every job to {@code visitor}, in name order, one at a time (none is kept). */
+    public void eachJob(Consumer<Job> visitor) {
+        reader.scan(Family.JOBS, new byte[0], null, (k, v) -> {
+            visitor.accept(Json.read(v, Job.class));
+            return true;
+        });
     }
 
     public Optional<JobClock> clock(String job) {

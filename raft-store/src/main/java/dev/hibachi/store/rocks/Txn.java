@@ -1,21 +1,31 @@
 package dev.hibachi.store.rocks;
 
+import dev.hibachi.store.json.Json;
+import dev.hibachi.store.model.Job;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatchWithIndex;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.BiPredicate;
 
 /**
  * The writes of one applied log entry: reads see the entry's own earlier writes, and {@link #commit()}
  * writes everything, with the applied index, in one atomic batch. A crash therefore leaves the store at an
  * entry boundary, and Ratis replays from the index the store itself recorded.
+ *
+ * <p>Jobs are written only with {@link #putJob} and {@link #deleteJob}, which remember what changed: the commit
+ * hands that to the database's {@link dev.hibachi.store.index.JobIndex}, so the listing index can never miss a
+ * write of the jobs column family nor show one that did not commit.
  */
 public final class Txn implements KeyValueReader, AutoCloseable {
     private final JobDatabase database;
     private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
     private final ReadOptions readOptions = new ReadOptions();
+    /** Each job this entry wrote, by name, as written last; null once deleted. */
+    private final Map<String, Job> jobChanges = new LinkedHashMap<>();
 
     Txn(JobDatabase database) {
         this.database = database;
@@ -30,7 +40,28 @@ public final class Txn implements KeyValueReader, AutoCloseable {
         }
     }
 
+    /** Writes {@code job} under its name. */
+    public void putJob(Job job) {
+        write(Family.JOBS, Keys.job(job.name()), Json.write(job));
+        jobChanges.put(job.name(), job);
+    }
+
+    public void deleteJob(String name) {
+        try {
+            batch.delete(database.handle(Family.JOBS), Keys.job(name));
+        } catch (RocksDBException e) {
+            throw new StoreIOException("delete failed", e);
+        }
+        jobChanges.put(name, null);
+    }
+
+    /** Writes any record but a job (see {@link #putJob}). */
     public void put(Family family, byte[] key, byte[] value) {
+        notJobs(family);
+        write(family, key, value);
+    }
+
+    private void write(Family family, byte[] key, byte[] value) {
         try {
             batch.put(database.handle(family), key, value);
         } catch (RocksDBException e) {
@@ -38,7 +69,9 @@ public final class Txn implements KeyValueReader, AutoCloseable {
         }
     }
 
+    /** Deletes any record but a job (see {@link #deleteJob}). */
     public void delete(Family family, byte[] key) {
+        notJobs(family);
         try {
             batch.delete(database.handle(family), key);
         } catch (RocksDBException e) {
@@ -65,10 +98,12 @@ public final class Txn implements KeyValueReader, AutoCloseable {
     }
 
     public void commit() {
-        try {
-            database.db().write(database.writeOptions(), batch);
-        } catch (RocksDBException e) {
-            throw new StoreIOException("commit failed", e);
+        database.write(batch, jobChanges);
+    }
+
+    private static void notJobs(Family family) {
+        if (family == Family.JOBS) {
+            throw new IllegalArgumentException("jobs are written with putJob/deleteJob, so the job index follows");
         }
     }
 

@@ -9,6 +9,8 @@ import dev.hibachi.store.event.StoreEvent;
 import dev.hibachi.store.model.ClusterSettings;
 import dev.hibachi.store.model.Run;
 import dev.hibachi.store.model.Target;
+import dev.hibachi.store.index.JobFilter;
+import dev.hibachi.store.index.JobSort;
 import dev.hibachi.store.query.Query;
 import dev.hibachi.store.rocks.Family;
 import dev.hibachi.store.rocks.JobDatabase;
@@ -95,6 +97,11 @@ class JobStateMachineRestartTest {
 
         Snapshot before = snapshotThroughQueries();
         assertThat(before.jobs()).hasSize(19);
+        assertThat(before.listed().path("total").asInt()).isEqualTo(10); // job-00..job-09
+        assertThat(before.listed().path("jobs")).hasSize(7);
+        // job-00..02 are planned with the same next: first by next DESC, then by name DESC; [1, 8) skips job-02
+        assertThat(before.listed().path("jobs").get(0).path("name").asText()).isEqualTo("job-01");
+        assertThat(before.listed().path("jobs").get(2).path("name").asText()).isEqualTo("job-09");
         assertThat(before.openRuns()).hasSize(2);
         await().atMost(WAIT).until(() -> storeApplied(server) == server.lastAppliedIndex());
         long appliedBefore = server.lastAppliedIndex();
@@ -227,16 +234,19 @@ class JobStateMachineRestartTest {
 
     // ---- helpers ----------------------------------------------------------------------------------------
 
-    record Snapshot(JsonNode jobs, JsonNode openRuns, JsonNode executions, JsonNode settings) {
+    record Snapshot(JsonNode jobs, JsonNode listed, JsonNode openRuns, JsonNode executions, JsonNode settings) {
     }
 
     /** What a client sees, read linearizably through Raft. */
     Snapshot snapshotThroughQueries() throws Exception {
-        JsonNode jobs = client.query(new Query.ListJobs(null, 10_000), WAIT).value();
+        JsonNode jobs = client.query(Query.ListJobs.byName(0, 10_000), WAIT).value().path("jobs");
+        // a listing from the job index, which the store rebuilds when it opens
+        JsonNode listed = client.query(new Query.ListJobs(new JobFilter(null, "-0", null, false), JobSort.NEXT, true,
+                1, 8), WAIT).value();
         JsonNode runs = client.query(new Query.ListOpenRuns(), WAIT).value();
-        Reply executions = client.query(new Query.ListExecutions("job-00", 100, -1), WAIT);
+        Reply executions = client.query(Query.ListExecutions.newest("job-00", 100, -1), WAIT);
         Reply settings = client.query(new Query.GetSettings(), WAIT);
-        return new Snapshot(jobs, runs, executions.ok() ? executions.value() : null,
+        return new Snapshot(jobs, listed, runs, executions.ok() ? executions.value() : null,
                 settings.ok() ? settings.value() : null);
     }
 

@@ -5,6 +5,8 @@ import dev.hibachi.store.apply.Reply;
 import dev.hibachi.store.command.Command;
 import dev.hibachi.store.event.StoreEvent;
 import dev.hibachi.store.model.Job;
+import dev.hibachi.store.index.JobFilter;
+import dev.hibachi.store.index.JobSort;
 import dev.hibachi.store.query.Query;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
@@ -110,10 +112,11 @@ class ThreeServerClusterTest {
 
         // Linearizable reads on the new leader: every acknowledged write is there.
         StoreClient onNewLeader = client(peer(id(newLeader)));
-        Reply listed = onNewLeader.query(new Query.ListJobs(null, 10_000), WAIT);
+        Reply listed = onNewLeader.query(Query.ListJobs.byName(0, 10_000), WAIT);
         assertThat(listed.ok()).isTrue();
         Set<String> names = new TreeSet<>();
-        listed.value().forEach(j -> names.add(j.get("name").asText()));
+        listed.value().path("jobs").forEach(j -> names.add(j.get("name").asText()));
+        assertThat(listed.value().path("total").asInt()).isEqualTo(names.size());
         assertThat(names).containsAll(acknowledged);
         assertThat(onNewLeader.query(new Query.GetJob("job-199"), WAIT).ok()).isTrue();
 
@@ -188,6 +191,16 @@ class ThreeServerClusterTest {
         List<String> fourth = write(client, "fourth-", 0, 20);
         await().atMost(WAIT).untilAsserted(() -> assertThat(localJobNames(back)).containsAll(fourth));
         assertThat(localJobNames(back)).isEqualTo(localJobNames(newLeader));
+
+        // Its job index was rebuilt from the installed store and followed the log since: it lists as the leader's.
+        for (Query q : List.of(Query.ListJobs.byName(0, -1),
+                new Query.ListJobs(new JobFilter(null, "Second-1", null, null), JobSort.NAME, true, 10, 30),
+                new Query.ListJobs(new JobFilter(null, null, "", false), JobSort.SCHEDULE, false, 100, 150))) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(back.stateMachine().answer(q).value())
+                    .isEqualTo(newLeader.stateMachine().answer(q).value()));
+        }
+        assertThat(back.stateMachine().answer(Query.ListJobs.byName(0, -1)).value().path("total").asInt())
+                .isEqualTo(all.size() + fourth.size());
     }
 
     @Test
