@@ -216,14 +216,15 @@ public final class ClusterChannel implements AutoCloseable {
     /**
      * The protocols that seal every message with the cluster's key, right above the transport, so that discovery,
      * merging and failure detection are sealed too, not only what sits above NAKACK2: a member with another key (or
-     * none) cannot even be discovered. Bottom up: SYM_ENCRYPT seals the payload and drops every message that was
-     * not sealed with this key (another key's fingerprint, no seal, or a forgery that fails Poly1305); SERIALIZE,
-     * above it, folds each message whole (headers too, not only the payload) into the payload that is sealed.
+     * none) cannot even be discovered. Bottom up: {@link ClearEnvelope} leaves only bare UUIDs and the cipher's
+     * header in clear; SYM_ENCRYPT seals the payload and drops every message that was not sealed with this key
+     * (another key's fingerprint, no seal, or a forgery that fails Poly1305); SERIALIZE, above it, folds each
+     * message whole (headers and full addresses too, not only the payload) into the payload that is sealed.
      */
     private static List<org.jgroups.stack.Protocol> sealing(GossipKey key) {
         SYM_ENCRYPT cipher = new SYM_ENCRYPT().symAlgorithm(GossipKey.CIPHER).symIvLength(12); // a 96-bit nonce
         cipher.setSecretKey(key.cipherKey());
-        return List.of(cipher, new SERIALIZE());
+        return List.of(new ClearEnvelope(cipher), cipher, new SERIALIZE());
     }
 
     public Member self() {
