@@ -178,7 +178,7 @@ public final class Agent implements AutoCloseable {
             // Nobody to find: the first agent of a cluster need not wait for answers to its discovery.
             defaults = defaults.withJoinTimeout(Duration.ofMillis(100));
         }
-        channel = new ClusterChannel(self, defaults);
+        channel = new ClusterChannel(self, defaults.withKey(config.encrypt()));
         JGroupsMembership gossipMembership = new JGroupsMembership(channel, config.reconnectTimeout(), clock);
         membership = gossipMembership;
         transport = new JGroupsTransport(channel);

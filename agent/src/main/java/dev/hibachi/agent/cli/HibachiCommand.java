@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.security.SecureRandom;
 import java.util.Map;
 
 @Command(name = "hibachi", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
@@ -30,6 +31,7 @@ public final class HibachiCommand implements Runnable {
                 .addSubcommand(new RaftRemovePeerCommand(env)));
         root.addSubcommand(new CommandLine(new JobsCommand())
                 .addSubcommand(new JobsKillCommand(env, agent.host())));
+        root.addSubcommand(new KeygenCommand(new SecureRandom()));
         root.addSubcommand(new VersionCommand());
         root.setCaseInsensitiveEnumValuesAllowed(true);
         root.setParameterExceptionHandler(new UsageErrors());
