@@ -26,20 +26,31 @@ class ApiCommandsTest {
             "--rpc-addr, 10.0.0.6:8080, http://10.0.0.6:8080",
             "-rpc-addr, 10.0.0.7:8080, http://10.0.0.7:8080"})
     void theAddressComesFromTheFlag(String flag, String value, String expected) {
-        TestCli cli = new TestCli(Map.of("HIBACHI_ADDR", "http://10.9.9.9:8080"));
+        TestCli cli = new TestCli(Map.of("HIBACHI_HTTP_ADDR", "http://10.9.9.9:8080"));
         cli.root.parseArgs(DkronSpelling.normalize(new String[]{"members", flag, value}));
         assertThat(address(cli, "members")).isEqualTo(URI.create(expected));
     }
 
     @Test
-    void withoutTheFlagTheVariableThenTheLocalDefaultIsAsked() {
-        TestCli fromVariable = new TestCli(Map.of("HIBACHI_ADDR", "10.9.9.9:8081"));
+    void withoutTheFlagTheVariableThenItsOldNameThenTheLocalDefaultIsAsked() {
+        TestCli fromVariable = new TestCli(Map.of("HIBACHI_HTTP_ADDR", "10.9.9.8:8082", "HIBACHI_ADDR", "10.9.9.9:8081"));
         fromVariable.root.parseArgs("members");
-        assertThat(address(fromVariable, "members")).isEqualTo(URI.create("http://10.9.9.9:8081"));
+        assertThat(address(fromVariable, "members")).isEqualTo(URI.create("http://10.9.9.8:8082"));
 
-        TestCli byDefault = new TestCli(Map.of("HIBACHI_ADDR", ""));
+        TestCli fromOldName = new TestCli(Map.of("HIBACHI_HTTP_ADDR", "", "HIBACHI_ADDR", "10.9.9.9:8081"));
+        fromOldName.root.parseArgs("members");
+        assertThat(address(fromOldName, "members")).isEqualTo(URI.create("http://10.9.9.9:8081"));
+
+        TestCli byDefault = new TestCli(Map.of("HIBACHI_HTTP_ADDR", "", "HIBACHI_ADDR", ""));
         byDefault.root.parseArgs("members");
         assertThat(address(byDefault, "members")).isEqualTo(URI.create("http://127.0.0.1:8080"));
+    }
+
+    @Test
+    void theAgentsOwnListenAddressInTheVariableIsAskedOnLoopback() {
+        TestCli cli = new TestCli(Map.of("HIBACHI_HTTP_ADDR", ":9090"));
+        cli.root.parseArgs("members");
+        assertThat(address(cli, "members")).isEqualTo(URI.create("http://127.0.0.1:9090"));
     }
 
     @Test
@@ -47,11 +58,11 @@ class ApiCommandsTest {
         int port = StoreTestSupport.freePort(); // nothing listens there
         for (String[] command : new String[][]{{"members"}, {"leave"}, {"raft", "list-peers"},
                 {"raft", "remove-peer", "--peer-id", "s3"}, {"jobs", "kill", "backup", "1-1-web-1"}}) {
-            TestCli cli = new TestCli(Map.of("HIBACHI_ADDR", "127.0.0.1:" + port));
+            TestCli cli = new TestCli(Map.of("HIBACHI_HTTP_ADDR", "127.0.0.1:" + port));
             assertThat(cli.run(command)).as(String.join(" ", command)).isEqualTo(1);
             assertThat(cli.err()).as(String.join(" ", command))
                     .startsWith("Error: cannot reach the agent at http://127.0.0.1:" + port)
-                    .contains("HIBACHI_ADDR")
+                    .contains("HIBACHI_HTTP_ADDR")
                     .doesNotContain("Exception");
             assertThat(cli.out()).isEmpty();
         }
@@ -63,9 +74,13 @@ class ApiCommandsTest {
         assertThat(flag.run("members", "--address", "http://")).isEqualTo(2);
         assertThat(flag.err()).contains("--address: 'http://' is not an HTTP address");
 
-        TestCli variable = new TestCli(Map.of("HIBACHI_ADDR", "ftp://host"));
+        TestCli variable = new TestCli(Map.of("HIBACHI_HTTP_ADDR", "ftp://host"));
         assertThat(variable.run("raft", "list-peers")).isEqualTo(2);
-        assertThat(variable.err()).contains("HIBACHI_ADDR: 'ftp://host' is not an HTTP address");
+        assertThat(variable.err()).contains("HIBACHI_HTTP_ADDR: 'ftp://host' is not an HTTP address");
+
+        TestCli oldName = new TestCli(Map.of("HIBACHI_ADDR", "ftp://host"));
+        assertThat(oldName.run("raft", "list-peers")).isEqualTo(2);
+        assertThat(oldName.err()).contains("HIBACHI_ADDR: 'ftp://host' is not an HTTP address");
     }
 
     @Test
