@@ -56,8 +56,11 @@ class ApiCommandsTest {
     @Test
     void anAgentThatCannotBeReachedFailsWithExitCode1NamingItsAddress() {
         int port = StoreTestSupport.freePort(); // nothing listens there
-        for (String[] command : new String[][]{{"members"}, {"leave"}, {"raft", "list-peers"},
-                {"raft", "remove-peer", "--peer-id", "s3"}, {"jobs", "kill", "backup", "1-1-web-1"}}) {
+        for (String[] command : new String[][]{{"members"}, {"leader"}, {"leave"}, {"raft", "list-peers"},
+                {"raft", "remove-peer", "--peer-id", "s3"}, {"jobs", "kill", "backup", "1-1-web-1"},
+                {"jobs", "list"}, {"jobs", "get", "backup"}, {"jobs", "run", "backup"}, {"jobs", "run", "backup", "--wait"},
+                {"jobs", "toggle", "backup"}, {"jobs", "delete", "backup"}, {"jobs", "executions", "backup"},
+                {"jobs", "misses", "backup"}}) {
             TestCli cli = new TestCli(Map.of("HIBACHI_HTTP_ADDR", "127.0.0.1:" + port));
             assertThat(cli.run(command)).as(String.join(" ", command)).isEqualTo(1);
             assertThat(cli.err()).as(String.join(" ", command))
@@ -84,6 +87,16 @@ class ApiCommandsTest {
     }
 
     @Test
+    void aBadWaitIsAUsageError() {
+        TestCli cli = new TestCli();
+        assertThat(cli.run("jobs", "run", "backup", "--wait=soon")).isEqualTo(2);
+        assertThat(cli.err()).contains("--wait: invalid duration \"soon\"");
+        TestCli zero = new TestCli();
+        assertThat(zero.run("jobs", "run", "backup", "--wait=0s")).isEqualTo(2);
+        assertThat(zero.err()).contains("--wait: must be longer than 0s");
+    }
+
+    @Test
     void removePeerRequiresThePeerId() {
         TestCli cli = new TestCli();
         assertThat(cli.run("raft", "remove-peer")).isEqualTo(2);
@@ -101,7 +114,7 @@ class ApiCommandsTest {
     void jobsAloneShowsItsSubcommands() {
         TestCli cli = new TestCli();
         assertThat(cli.run("jobs")).isZero();
-        assertThat(cli.out()).contains("kill");
+        assertThat(cli.out()).contains("kill", "list", "get", "run", "toggle", "delete", "executions", "misses");
     }
 
     @Test
