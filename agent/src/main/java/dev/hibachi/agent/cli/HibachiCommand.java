@@ -37,7 +37,9 @@ public final class HibachiCommand implements Runnable {
                 .addSubcommand(new JobsDeleteCommand(env))
                 .addSubcommand(new JobsExecutionsCommand(env))
                 .addSubcommand(new JobsMissesCommand(env))
-                .addSubcommand(new JobsKillCommand(env, agent.host())));
+                .addSubcommand(new JobsKillCommand(env, agent.host()))
+                .addSubcommand(new JobsApplyCommand(env))
+                .addSubcommand(new JobsExportCommand(env)));
         root.addSubcommand(new VersionCommand());
         root.setCaseInsensitiveEnumValuesAllowed(true);
         root.setParameterExceptionHandler(new UsageErrors());

@@ -2,10 +2,13 @@ package dev.hibachi.agent.cli;
 
 import dev.hibachi.store.StoreTestSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +63,7 @@ class ApiCommandsTest {
                 {"raft", "remove-peer", "--peer-id", "s3"}, {"jobs", "kill", "backup", "1-1-web-1"},
                 {"jobs", "list"}, {"jobs", "get", "backup"}, {"jobs", "run", "backup"}, {"jobs", "run", "backup", "--wait"},
                 {"jobs", "toggle", "backup"}, {"jobs", "delete", "backup"}, {"jobs", "executions", "backup"},
-                {"jobs", "misses", "backup"}}) {
+                {"jobs", "misses", "backup"}, {"jobs", "export", "/nonexistent/never-written"}}) {
             TestCli cli = new TestCli(Map.of("HIBACHI_HTTP_ADDR", "127.0.0.1:" + port));
             assertThat(cli.run(command)).as(String.join(" ", command)).isEqualTo(1);
             assertThat(cli.err()).as(String.join(" ", command))
@@ -97,6 +100,21 @@ class ApiCommandsTest {
     }
 
     @Test
+    void applyNeedsAFileAndABadFileFailsWith2BeforeAskingTheAgent(@TempDir Path dir) throws Exception {
+        TestCli none = new TestCli();
+        assertThat(none.run("jobs", "apply")).isEqualTo(2);
+        assertThat(none.err()).contains("--file");
+
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "name: a\nschedule: '@manually'\nexecutor: shell\ncolour: red\n");
+        int port = StoreTestSupport.freePort(); // nothing listens there: the file is read first
+        TestCli cli = new TestCli(Map.of("HIBACHI_HTTP_ADDR", "127.0.0.1:" + port));
+        assertThat(cli.run("jobs", "apply", "-f", dir.toString())).isEqualTo(2);
+        assertThat(cli.err().strip()).isEqualTo("Error: " + bad + ", line 4, column 1: unknown field \"colour\"");
+        assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
     void removePeerRequiresThePeerId() {
         TestCli cli = new TestCli();
         assertThat(cli.run("raft", "remove-peer")).isEqualTo(2);
@@ -114,7 +132,8 @@ class ApiCommandsTest {
     void jobsAloneShowsItsSubcommands() {
         TestCli cli = new TestCli();
         assertThat(cli.run("jobs")).isZero();
-        assertThat(cli.out()).contains("kill", "list", "get", "run", "toggle", "delete", "executions", "misses");
+        assertThat(cli.out()).contains("kill", "list", "get", "run", "toggle", "delete", "executions", "misses",
+                "apply", "export");
     }
 
     @Test
