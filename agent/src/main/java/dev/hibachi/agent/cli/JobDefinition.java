@@ -153,11 +153,18 @@ final class JobDefinition {
                 || (value.isContainerNode() && value.isEmpty());
     }
 
-    /** {@code value} with the keys of every object in it sorted, so that map order never shows. */
+    /**
+     * {@code value} with the keys of every object in it sorted, so that map order never shows, and without their
+     * null members ({@code retry_backoff}'s unset multiplier), which read back as absent.
+     */
     private static JsonNode sorted(JsonNode value) {
         if (value.isObject()) {
             ObjectNode out = Json.mapper().createObjectNode();
-            new TreeSet<String>(keys(value, null)).forEach(k -> out.set(k, sorted(value.get(k))));
+            for (String k : keys(value, null)) {
+                if (!value.get(k).isNull()) {
+                    out.set(k, sorted(value.get(k)));
+                }
+            }
             return out;
         }
         if (value.isArray()) {

@@ -47,6 +47,15 @@ class JobDefinitionTest {
     }
 
     @Test
+    void aNullInsideAFieldIsLeftOutAsAbsent() throws Exception {
+        JobDefinition withNull = parse("{\"name\":\"a\",\"schedule\":\"@manually\",\"executor\":\"shell\","
+                + "\"retry_backoff\":{\"initial\":\"5s\",\"multiplier\":null}}");
+        assertThat(withNull.fields().path("retry_backoff").toString()).isEqualTo("{\"initial\":\"5s\"}");
+        assertThat(withNull).isEqualTo(parse("{\"name\":\"a\",\"schedule\":\"@manually\",\"executor\":\"shell\","
+                + "\"retry_backoff\":{\"initial\":\"5s\"}}"));
+    }
+
+    @Test
     void changesAreListedFieldByFieldAndMapsKeyByKey() throws Exception {
         JobDefinition before = parse("{\"name\":\"a\",\"schedule\":\"@every 1m\",\"executor\":\"shell\","
                 + "\"executor_config\":{\"command\":\"echo a\"},\"tags\":{\"role\":\"web\"}}");
