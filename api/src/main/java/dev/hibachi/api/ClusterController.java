@@ -42,7 +42,7 @@ public final class ClusterController {
         cluster.put("members", String.valueOf(members.size()));
         cluster.put("failed", String.valueOf(members.stream().filter(m -> m.status() == Member.Status.FAILED).count()));
         cluster.put("left", String.valueOf(members.stream().filter(m -> m.status() == Member.Status.LEFT).count()));
-        cluster.put("encrypted", "false");
+        cluster.put("encrypted", String.valueOf(agent.config().encrypt().isPresent()));
         body.put("serf", cluster);
         Optional<String> leader = agent.leaderName();
         body.put("tags", agent.membership().member(agent.config().nodeName())

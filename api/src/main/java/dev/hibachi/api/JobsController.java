@@ -128,7 +128,10 @@ public final class JobsController {
         return Responses.of(agent.jobs().deleteJob(name), HttpStatus.OK);
     }
 
-    /** Dkron's toggle: flips {@code disabled}; 200 with the job. */
+    /**
+     * Dkron's toggle: disables an enabled job, enables a disabled one; 200 with the job as stored, 404 for an
+     * unknown one. The store flips the flag in one command, so two toggles never read the same old value.
+     */
     @Post("/{name}/toggle")
     @Consumes(MediaType.ALL)
     public HttpResponse<byte[]> toggle(@PathVariable String name) throws StoreUnavailableException {
