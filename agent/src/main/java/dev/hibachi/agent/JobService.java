@@ -190,7 +190,7 @@ public final class JobService {
                                 CompletableFuture.delayedExecutor(sleep, TimeUnit.NANOSECONDS))
                         .thenCompose(ignored -> awaitRun(job, runId, deadline, longer));
             }
-            return client.query(Query.ListExecutions.newest(job, 0, -1)).thenApply(listed -> {
+            return client.query(Query.ListExecutions.newest(job, -1, -1)).thenApply(listed -> {
                 List<Execution> executions = listed.ok() ? listed.valueAs(ExecutionList.class).executions()
                         : List.of();
                 List<Execution> ofRun = executions.stream().filter(e -> e.group() == runId)
