@@ -420,8 +420,8 @@ class JobIndexTest {
         if (random.nextInt(4) == 0) {
             metadata.put("env", random.nextBoolean() ? "prod" : "dev");
         }
-        String text = random.nextInt(4) == 0 ? new String[]{"alp", "GAM", "job-1", "a", "1 ", "3\u0000"}[random.nextInt(6)]
-                : null;
+        String[] texts = {"alp", "GAM", "job-1", "a", "1 ", "3\u0000"};
+        String text = random.nextInt(4) == 0 ? texts[random.nextInt(texts.length)] : null;
         String status = random.nextInt(4) == 0 ? STATUSES[random.nextInt(STATUSES.length)] : null;
         Boolean disabled = random.nextInt(4) == 0 ? random.nextBoolean() : null;
         return new JobFilter(metadata, text, status, disabled);
