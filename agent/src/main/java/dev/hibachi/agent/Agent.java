@@ -121,6 +121,7 @@ public final class Agent implements AutoCloseable {
         }
         client = new StoreClient(knownServers());
         client.followServers(this::knownServers);
+        client.readFrom(this::nearestServer);
 
         ExecutorRegistry executors = ExecutorRegistry.builtIn(); // one registry: what is validated is what runs
         jobs = new JobService(client, executors, membership, selector, clock, Duration.ofSeconds(10));
@@ -177,7 +178,7 @@ public final class Agent implements AutoCloseable {
             // Nobody to find: the first agent of a cluster need not wait for answers to its discovery.
             defaults = defaults.withJoinTimeout(Duration.ofMillis(100));
         }
-        channel = new ClusterChannel(self, defaults);
+        channel = new ClusterChannel(self, defaults.withKey(config.encrypt()));
         JGroupsMembership gossipMembership = new JGroupsMembership(channel, config.reconnectTimeout(), clock);
         membership = gossipMembership;
         transport = new JGroupsTransport(channel);
@@ -259,6 +260,14 @@ public final class Agent implements AutoCloseable {
     }
 
     /** The store servers this agent sees alive now, as Raft peers. */
+    /** Whose replica serves this agent's stale and read-your-writes reads: its own, else an alive server's. */
+    private Optional<String> nearestServer() {
+        if (storeServer != null) {
+            return Optional.of(config.nodeName());
+        }
+        return knownServers().stream().map(StoreServerConfig.Peer::id).findFirst();
+    }
+
     private List<StoreServerConfig.Peer> knownServers() {
         return membership.members().stream().filter(m -> m.server() && m.alive() && !m.raftAddress().isEmpty())
                 .map(Member::raftPeer).toList();

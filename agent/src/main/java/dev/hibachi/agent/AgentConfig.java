@@ -1,11 +1,14 @@
 package dev.hibachi.agent;
 
+import dev.hibachi.agent.cluster.GossipKey;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +24,7 @@ import java.util.regex.Pattern;
  * @param killGrace        between TERM and KILL to a job's process group when it is killed (on request, or at
  *                         shutdown)
  * @param defaultZone      the cluster's zone for jobs without a timezone, recorded at bootstrap
+ * @param encrypt          the key every member's gossip is sealed with ({@code --encrypt}); empty: gossip in clear
  */
 public record AgentConfig(
         String nodeName,
@@ -40,7 +44,8 @@ public record AgentConfig(
         Duration shutdownGrace,
         Duration killGrace,
         int executionsKept,
-        String defaultZone) {
+        String defaultZone,
+        Optional<GossipKey> encrypt) {
 
     /** Gossip's port when an address gives none (Serf's, as Dkron uses). */
     public static final int GOSSIP_PORT = 8946;
@@ -58,6 +63,7 @@ public record AgentConfig(
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(killGrace, "killGrace");
         Objects.requireNonNull(defaultZone, "defaultZone");
+        Objects.requireNonNull(encrypt, "encrypt");
         tags = Map.copyOf(tags);
         join = List.copyOf(join);
         retryJoin = List.copyOf(retryJoin);
@@ -163,7 +169,7 @@ public record AgentConfig(
                 .bindAddr(bindAddr).advertiseAddr(advertiseAddr).httpAddr(httpAddr).rpcPort(rpcPort)
                 .dataDir(dataDir).tags(tags).join(join).retryJoin(retryJoin).retryInterval(retryInterval)
                 .retryMax(retryMax).reconnectTimeout(reconnectTimeout).shutdownGrace(shutdownGrace)
-                .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone);
+                .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone).encrypt(encrypt);
     }
 
     public AgentConfig withTags(Map<String, String> value) {
@@ -205,6 +211,7 @@ public record AgentConfig(
         private Duration killGrace = Duration.ofSeconds(5);
         private int executionsKept = 100;
         private String defaultZone = ZoneId.systemDefault().getId();
+        private Optional<GossipKey> encrypt = Optional.empty();
 
         public Builder nodeName(String v) {
             nodeName = v;
@@ -296,10 +303,15 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder encrypt(Optional<GossipKey> v) {
+            encrypt = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(nodeName, server, bootstrapExpect, bindAddr, advertiseAddr, httpAddr, rpcPort,
                     dataDir, tags, join, retryJoin, retryInterval, retryMax, reconnectTimeout, shutdownGrace,
-                    killGrace, executionsKept, defaultZone);
+                    killGrace, executionsKept, defaultZone, encrypt);
         }
     }
 }

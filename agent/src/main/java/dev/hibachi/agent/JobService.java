@@ -12,15 +12,26 @@ import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.JobValidator;
 import dev.hibachi.store.model.Run;
 import dev.hibachi.store.model.Target;
+import dev.hibachi.store.query.ExecutionList;
 import dev.hibachi.store.query.Query;
+import dev.hibachi.store.raft.ReadConsistency;
 import dev.hibachi.store.raft.StoreClient;
 import dev.hibachi.store.raft.StoreUnavailableException;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What users do with jobs, whatever the front door: every write is checked here first (so a bad job is
@@ -47,6 +58,53 @@ public final class JobService {
     }
 
     public Reply putJob(Job job) throws StoreUnavailableException {
+        Reply refused = check(job);
+        if (refused != null) {
+            return refused;
+        }
+        return client.submit(new Command.PutJob(clock.instant(), job), timeout);
+    }
+
+    /**
+     * Dkron's restore: writes every job of {@code jobs}, parents before children, after checking them all; a
+     * bad job, a cycle or a parent that is neither in the set nor in the store refuses the whole set (400/404)
+     * with nothing written. Then each job is written on its own; the reply lists, in order,
+     * {@code "success create NAME"} or {@code "fail create NAME: why"}, as Dkron's does.
+     */
+    public Reply restore(List<Job> jobs) throws StoreUnavailableException {
+        Set<String> names = new HashSet<>();
+        for (Job job : jobs) {
+            Reply refused = check(job);
+            if (refused != null) {
+                return Reply.refused(refused.status(), "job " + job.name() + ": " + refused.error(), refused.field());
+            }
+            if (!names.add(job.name())) {
+                return Reply.refused(400, "job " + job.name() + " is given twice", "name");
+            }
+        }
+        for (Job job : jobs) {
+            if (job.isChild() && !names.contains(job.parentJob())
+                    && !job(job.parentJob(), ReadConsistency.LINEARIZABLE).ok()) {
+                return Reply.refused(404, "job " + job.name() + ": specified parent job not found: "
+                        + job.parentJob(), "parent_job");
+            }
+        }
+        List<Job> ordered;
+        try {
+            ordered = ParentsFirst.order(jobs);
+        } catch (ParentsFirst.CycleException e) {
+            return Reply.refused(400, e.getMessage(), "parent_job");
+        }
+        List<String> results = new ArrayList<>();
+        for (Job job : ordered) {
+            Reply r = client.submit(new Command.PutJob(clock.instant(), job), timeout);
+            results.add(r.ok() ? "success create " + job.name() : "fail create " + job.name() + ": " + r.error());
+        }
+        return Reply.ok(results);
+    }
+
+    /** What the store would refuse of {@code job} on its own, answered here without a proposal; null if fine. */
+    private Reply check(Job job) throws StoreUnavailableException {
         try {
             JobValidator.validate(job, defaultZone());
         } catch (JobValidator.InvalidJobException e) {
@@ -63,11 +121,16 @@ public final class JobService {
         } catch (InvalidExecutorConfigException e) {
             return Reply.refused(400, e.getMessage(), "executor_config");
         }
-        return client.submit(new Command.PutJob(clock.instant(), job), timeout);
+        return null;
     }
 
     public Reply deleteJob(String name) throws StoreUnavailableException {
         return client.submit(new Command.DeleteJob(clock.instant(), name), timeout);
+    }
+
+    /** Clears a job's executions, misses and counters; the reply holds the job as it is then. */
+    public Reply deleteExecutions(String name) throws StoreUnavailableException {
+        return client.submit(new Command.DeleteExecutions(clock.instant(), name), timeout);
     }
 
     public Reply toggleJob(String name) throws StoreUnavailableException {
@@ -79,7 +142,7 @@ public final class JobService {
      * the plan is committed, with the job and the run's id.
      */
     public Reply runNow(String name) throws StoreUnavailableException {
-        Reply found = job(name);
+        Reply found = job(name, ReadConsistency.LINEARIZABLE);
         if (!found.ok()) {
             return found;
         }
@@ -101,6 +164,53 @@ public final class JobService {
         return Reply.ok(Map.of("job", job, "run_id", verdict.path("run_id").asLong()));
     }
 
+    /** Where a run stands: over or not, its status, and its executions (every attempt on every member) so far. */
+    public record RunOutcome(long runId, boolean over, String status, List<Execution> executions) {
+    }
+
+    /**
+     * Completes once run {@code runId} of {@code job} is over (its last attempt is final), or at {@code deadline}
+     * (a {@link System#nanoTime()}) with where it stands then. It asks the store every 50 ms at first, then less
+     * often (up to every second): the run's record goes in the very entry that writes its last execution.
+     */
+    public CompletableFuture<RunOutcome> awaitRun(String job, long runId, long deadline) {
+        return awaitRun(job, runId, deadline, Duration.ofMillis(50));
+    }
+
+    private CompletableFuture<RunOutcome> awaitRun(String job, long runId, long deadline, Duration poll) {
+        return client.query(new Query.GetRun(job, runId)).thenCompose(open -> {
+            if (!open.ok() && !Integer.valueOf(404).equals(open.status())) {
+                return CompletableFuture.failedFuture(new StoreUnavailableException(open.error(), null));
+            }
+            long left = deadline - System.nanoTime();
+            if (open.ok() && left > 0) {
+                long sleep = Math.min(poll.toNanos(), left);
+                Duration longer = Duration.ofMillis(Math.min(1000, poll.toMillis() * 3 / 2));
+                return CompletableFuture.supplyAsync(() -> null,
+                                CompletableFuture.delayedExecutor(sleep, TimeUnit.NANOSECONDS))
+                        .thenCompose(ignored -> awaitRun(job, runId, deadline, longer));
+            }
+            return client.query(Query.ListExecutions.newest(job, 0, -1)).thenApply(listed -> {
+                List<Execution> executions = listed.ok() ? listed.valueAs(ExecutionList.class).executions()
+                        : List.of();
+                List<Execution> ofRun = executions.stream().filter(e -> e.group() == runId)
+                        .sorted(Comparator.comparing(Execution::nodeName).thenComparingInt(Execution::attempt))
+                        .toList();
+                return new RunOutcome(runId, !open.ok(), open.ok() ? Execution.RUNNING : statusOf(ofRun), ofRun);
+            });
+        });
+    }
+
+    /** Dkron's status of a finished group, over each member's final attempt. */
+    private static String statusOf(List<Execution> executions) {
+        Map<String, Execution> last = new TreeMap<>();
+        for (Execution e : executions) {
+            last.merge(e.nodeName(), e, (a, b) -> a.attempt() >= b.attempt() ? a : b);
+        }
+        long ok = last.values().stream().filter(Execution::success).count();
+        return ok == last.size() && ok > 0 ? Execution.SUCCEEDED : ok == 0 ? Execution.FAILED : "partially_failed";
+    }
+
     /**
      * Asks to kill one execution ({@code runId-attempt-node}) of {@code job}, on behalf of {@code by}. The store
      * decides (404 unknown, 409 already finished; a queued run or a pending retry is closed at once); the
@@ -117,35 +227,60 @@ public final class JobService {
                 timeout);
     }
 
-    public Reply job(String name) throws StoreUnavailableException {
-        return client.query(new Query.GetJob(name), timeout);
+    public Reply job(String name, ReadConsistency consistency) throws StoreUnavailableException {
+        return read(new Query.GetJob(name), consistency);
     }
 
     /** A page of jobs; the reply's value is a {@link dev.hibachi.store.query.JobList}. */
-    public Reply jobs(Query.ListJobs listing) throws StoreUnavailableException {
-        return client.query(listing, timeout);
+    public Reply jobs(Query.ListJobs listing, ReadConsistency consistency) throws StoreUnavailableException {
+        return read(listing, consistency);
     }
 
-    /** A page of a job's executions; the reply's value is an {@link dev.hibachi.store.query.ExecutionList}. */
-    public Reply executions(Query.ListExecutions listing) throws StoreUnavailableException {
-        return client.query(listing, timeout);
+    /** A page of a job's executions; the reply's value is an {@link ExecutionList}. */
+    public Reply executions(Query.ListExecutions listing, ReadConsistency consistency)
+            throws StoreUnavailableException {
+        return read(listing, consistency);
     }
 
-    /** The newest {@code limit} executions of {@code job}, as {@link #executions(Query.ListExecutions)}. */
-    public Reply executions(String job, int limit, int outputLimit) throws StoreUnavailableException {
-        return executions(Query.ListExecutions.newest(job, limit, outputLimit));
+    /** The newest {@code limit} executions of {@code job}, as {@link #executions(Query.ListExecutions, ReadConsistency)}. */
+    public Reply executions(String job, int limit, int outputLimit, ReadConsistency consistency)
+            throws StoreUnavailableException {
+        return executions(Query.ListExecutions.newest(job, limit, outputLimit), consistency);
     }
 
-    public Reply execution(String job, String id) throws StoreUnavailableException {
-        return client.query(new Query.GetExecution(job, id), timeout);
+    public Reply execution(String job, String id, ReadConsistency consistency) throws StoreUnavailableException {
+        return read(new Query.GetExecution(job, id), consistency);
     }
 
-    public Reply misses(String job, int limit) throws StoreUnavailableException {
-        return client.query(new Query.ListMisses(job, limit), timeout);
+    public Reply misses(String job, int limit, ReadConsistency consistency) throws StoreUnavailableException {
+        return read(new Query.ListMisses(job, limit), consistency);
     }
 
     public Reply openRuns() throws StoreUnavailableException {
-        return client.query(new Query.ListOpenRuns(), timeout);
+        return read(new Query.ListOpenRuns(), ReadConsistency.LINEARIZABLE);
+    }
+
+    /** The attempts running now, in every job, oldest start first (Dkron's busy list). */
+    public Reply running(ReadConsistency consistency) throws StoreUnavailableException {
+        return read(new Query.ListRunning(), consistency);
+    }
+
+    /** Finished attempts per UTC day, for the {@code days} days up to today (this agent's date), oldest first. */
+    public Reply stats(int days, ReadConsistency consistency) throws StoreUnavailableException {
+        return read(new Query.GetStats(days, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)), consistency);
+    }
+
+    public Reply pause(ReadConsistency consistency) throws StoreUnavailableException {
+        return read(new Query.GetPause(), consistency);
+    }
+
+    /** Pauses ({@code true}) or resumes new job submissions, for the whole cluster. */
+    public Reply setPaused(boolean paused) throws StoreUnavailableException {
+        return client.submit(new Command.SetPaused(clock.instant(), paused), timeout);
+    }
+
+    private Reply read(Query query, ReadConsistency consistency) throws StoreUnavailableException {
+        return client.query(query, consistency, timeout);
     }
 
     private ZoneId defaultZone() throws StoreUnavailableException {

@@ -17,6 +17,7 @@ import dev.hibachi.store.json.Json;
 import dev.hibachi.store.model.Execution;
 import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.Run;
+import dev.hibachi.store.raft.ReadConsistency;
 import dev.hibachi.store.model.Target;
 import dev.hibachi.store.raft.StoreClient;
 import dev.hibachi.store.raft.StoreServerConfig;
@@ -128,13 +129,13 @@ class SingleNodeLifecycleTest {
     }
 
     private static List<Execution> executions(String job) throws Exception {
-        Reply r = agent.jobs().executions(job, 100, -1);
+        Reply r = agent.jobs().executions(job, 100, -1, ReadConsistency.LINEARIZABLE);
         assertThat(r.ok()).as(r.error()).isTrue();
         return Json.mapper().convertValue(r.value().path("executions"), new TypeReference<List<Execution>>() { });
     }
 
     private static Job storedJob(String name) throws Exception {
-        Reply r = agent.jobs().job(name);
+        Reply r = agent.jobs().job(name, ReadConsistency.LINEARIZABLE);
         assertThat(r.ok()).as(r.error()).isTrue();
         return r.valueAs(Job.class);
     }

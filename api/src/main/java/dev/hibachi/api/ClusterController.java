@@ -1,6 +1,7 @@
 package dev.hibachi.api;
 
 import dev.hibachi.agent.Agent;
+import dev.hibachi.agent.cli.VersionCommand;
 import dev.hibachi.agent.cluster.Member;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -13,7 +14,9 @@ import io.micronaut.http.annotation.Post;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Dkron's cluster routes: {@code /v1/members}, {@code /v1/leader}, {@code /v1/isleader}, {@code /v1/leave}. */
@@ -23,6 +26,30 @@ public final class ClusterController {
 
     public ClusterController(Agent agent) {
         this.agent = agent;
+    }
+
+    /**
+     * Dkron's {@code GET /v1/}: this agent's name and version, its view of the cluster where Dkron shows Serf's
+     * statistics (only the counts that mean something here: members, failed, left), and its tags. Hibachi adds
+     * {@code raft}: this agent's role in the store's group and the leader it knows.
+     */
+    @Get
+    public HttpResponse<byte[]> status() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("agent", Map.of("name", agent.config().nodeName(), "version", VersionCommand.version()));
+        Collection<Member> members = agent.membership().members();
+        Map<String, String> cluster = new LinkedHashMap<>();
+        cluster.put("members", String.valueOf(members.size()));
+        cluster.put("failed", String.valueOf(members.stream().filter(m -> m.status() == Member.Status.FAILED).count()));
+        cluster.put("left", String.valueOf(members.stream().filter(m -> m.status() == Member.Status.LEFT).count()));
+        cluster.put("encrypted", String.valueOf(agent.config().encrypt().isPresent()));
+        body.put("serf", cluster);
+        Optional<String> leader = agent.leaderName();
+        body.put("tags", agent.membership().member(agent.config().nodeName())
+                .map(m -> MemberJson.of(m, leader).tags()).orElse(Map.of()));
+        body.put("raft", Map.of("role", !agent.config().server() ? "none" : agent.isLeader() ? "leader" : "follower",
+                "leader", leader.orElse("")));
+        return Responses.json(HttpStatus.OK, body);
     }
 
     /** Every member this agent knows, those that failed or left included until they are reaped. */

@@ -1,18 +1,15 @@
 package dev.hibachi.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.hibachi.agent.Agent;
 import dev.hibachi.store.apply.Reply;
-import dev.hibachi.store.json.Json;
 import dev.hibachi.store.index.JobFilter;
 import dev.hibachi.store.index.JobSort;
 import dev.hibachi.store.model.Job;
 import dev.hibachi.store.query.ExecutionSort;
 import dev.hibachi.store.query.Query;
 import dev.hibachi.store.query.QueryHandler;
+import dev.hibachi.store.schedule.GoDuration;
 import dev.hibachi.store.raft.StoreUnavailableException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -24,39 +21,81 @@ import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
 import io.micronaut.core.annotation.Nullable;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** The jobs routes of Dkron's API ({@code /v1/jobs}). */
 @Controller("/v1/jobs")
 public final class JobsController {
+    /** The header that names the run a manual run started. */
+    static final String RUN_ID_HEADER = "X-Hibachi-Run-Id";
+    private static final Duration MAX_WAIT = Duration.ofHours(24);
+
     private final Agent agent;
 
     public JobsController(Agent agent) {
         this.agent = agent;
     }
 
-    /** Creates or replaces a job (Dkron's upsert); 201 with the job as stored. */
+    /**
+     * Creates or replaces a job (Dkron's upsert; {@code PATCH} is the same whole upsert, as in Dkron); 201 with
+     * the job as stored and its {@code Location}. {@code ?runoncreate} then starts a run, as Dkron does, once the
+     * job is committed: its id is in {@code X-Hibachi-Run-Id}.
+     */
     @Post
     @Consumes(MediaType.ALL)
-    public HttpResponse<byte[]> put(@Body @Nullable String body) throws StoreUnavailableException {
-        Job job;
-        try {
-            job = parseJob(body);
-        } catch (BadBody e) {
-            return Responses.error(400, e.getMessage(), e.field);
-        }
+    public HttpResponse<byte[]> put(@Body @Nullable String body, HttpRequest<?> request)
+            throws StoreUnavailableException, BadRequest {
+        return upsert(JobBodies.job(body, null), request);
+    }
+
+    @Patch
+    @Consumes(MediaType.ALL)
+    public HttpResponse<byte[]> patch(@Body @Nullable String body, HttpRequest<?> request)
+            throws StoreUnavailableException, BadRequest {
+        return upsert(JobBodies.job(body, null), request);
+    }
+
+    /**
+     * Dkron's {@code PUT /v1/jobs/{name}}: the same upsert. Dkron ignores the path; here a body without a name
+     * takes it, and a body naming another job is refused (400), since the caller meant one of the two.
+     */
+    @Put("/{name}")
+    @Consumes(MediaType.ALL)
+    public HttpResponse<byte[]> putNamed(@PathVariable String name, @Body @Nullable String body,
+                                         HttpRequest<?> request) throws StoreUnavailableException, BadRequest {
+        return upsert(JobBodies.job(body, name), request);
+    }
+
+    private HttpResponse<byte[]> upsert(Job job, HttpRequest<?> request) throws StoreUnavailableException {
         Reply reply = agent.jobs().putJob(job);
         MutableHttpResponse<byte[]> response = Responses.of(reply, HttpStatus.CREATED);
-        return reply.ok() ? response.header("Location", "/v1/jobs/" + job.name()) : response;
+        if (!reply.ok()) {
+            return response;
+        }
+        response.header("Location", "/v1/jobs/" + job.name());
+        if (request.getParameters().contains("runoncreate")) {
+            Reply run = agent.jobs().runNow(job.name());
+            if (run.ok()) {
+                response.header(RUN_ID_HEADER, run.value().get("run_id").asText());
+            } else {
+                // The job is stored: the run's refusal (disabled, no member matches) is told, not an error.
+                response.header("X-Hibachi-Run-Refused", run.error());
+            }
+        }
+        return response;
     }
 
     /**
@@ -66,37 +105,90 @@ public final class JobsController {
      * most {@value QueryHandler#MAX_LIMIT} jobs; a wider one is cut there and says so in {@code X-Hibachi-Truncated}.
      */
     @Get
-    public HttpResponse<byte[]> list(HttpRequest<?> request) throws StoreUnavailableException {
+    public HttpResponse<byte[]> list(HttpRequest<?> request) throws StoreUnavailableException, BadRequest {
         Query.ListJobs listing;
         try {
             listing = jobListing(ListParameters.of(request));
         } catch (ListParameters.BadParameter e) {
             return Responses.error(400, e.getMessage(), e.field());
         }
-        return page(agent.jobs().jobs(listing), "jobs", listing.start(), listing.end());
+        return page(agent.jobs().jobs(listing, ReadParameters.consistency(request)), "jobs", listing.start(),
+                listing.end());
     }
 
     @Get("/{name}")
-    public HttpResponse<byte[]> get(@PathVariable String name) throws StoreUnavailableException {
-        return Responses.of(agent.jobs().job(name), HttpStatus.OK);
+    public HttpResponse<byte[]> get(@PathVariable String name, HttpRequest<?> request)
+            throws StoreUnavailableException, BadRequest {
+        return Responses.of(agent.jobs().job(name, ReadParameters.consistency(request)), HttpStatus.OK);
     }
 
+    /** Deletes a job and its history; 409 while it has children (Dkron: 404 for every failure). */
     @Delete("/{name}")
     public HttpResponse<byte[]> delete(@PathVariable String name) throws StoreUnavailableException {
         return Responses.of(agent.jobs().deleteJob(name), HttpStatus.OK);
     }
 
-    /** Runs a job now. Answers 200 with the job once the run's plan is committed (not when it ends). */
+    /**
+     * Dkron's toggle: disables an enabled job, enables a disabled one; 200 with the job as stored, 404 for an
+     * unknown one. The store flips the flag in one command, so two toggles never read the same old value.
+     */
+    @Post("/{name}/toggle")
+    @Consumes(MediaType.ALL)
+    public HttpResponse<byte[]> toggle(@PathVariable String name) throws StoreUnavailableException {
+        return Responses.of(agent.jobs().toggleJob(name), HttpStatus.OK);
+    }
+
+    /**
+     * Runs a job now. Answers 200 with the job as soon as the run's plan is committed (Dkron blocks until the
+     * job ends), its id in {@code X-Hibachi-Run-Id}. With Hibachi's {@code ?wait=<duration>} it answers once
+     * the run is over, 200 with the run's executions (every attempt on every member) and
+     * {@code X-Hibachi-Run-Status} (success, failed, partially_failed); if the wait runs out first, 202 with the
+     * executions so far and the status {@code running}.
+     */
     @Post("/{name}")
     @Consumes(MediaType.ALL)
-    public HttpResponse<byte[]> run(@PathVariable String name) throws StoreUnavailableException {
+    public CompletableFuture<HttpResponse<byte[]>> run(@PathVariable String name, HttpRequest<?> request)
+            throws StoreUnavailableException, BadRequest {
+        Duration wait = waitOf(request);
         Reply reply = agent.jobs().runNow(name);
         if (!reply.ok()) {
-            return Responses.of(reply, HttpStatus.OK);
+            return CompletableFuture.completedFuture(Responses.of(reply, HttpStatus.OK));
         }
-        return Responses.json(HttpStatus.OK, reply.value().get("job"))
-                .header("Location", "/v1/jobs/" + name)
-                .header("X-Hibachi-Run-Id", reply.value().get("run_id").asText());
+        long runId = reply.value().get("run_id").asLong();
+        if (wait == null) {
+            return CompletableFuture.completedFuture(Responses.json(HttpStatus.OK, reply.value().get("job"))
+                    .header("Location", "/v1/jobs/" + name).header(RUN_ID_HEADER, String.valueOf(runId)));
+        }
+        return agent.jobs().awaitRun(name, runId, System.nanoTime() + wait.toNanos()).thenApply(outcome ->
+                Responses.json(outcome.over() ? HttpStatus.OK : HttpStatus.ACCEPTED, outcome.executions())
+                        .header("Location", "/v1/jobs/" + name).header(RUN_ID_HEADER, String.valueOf(runId))
+                        .header("X-Hibachi-Run-Status", outcome.status()));
+    }
+
+    /** Dkron's alias of {@link #run}. */
+    @Post("/{name}/run")
+    @Consumes(MediaType.ALL)
+    public CompletableFuture<HttpResponse<byte[]>> runAlias(@PathVariable String name, HttpRequest<?> request)
+            throws StoreUnavailableException, BadRequest {
+        return run(name, request);
+    }
+
+    /** {@code ?wait=<Go duration>}, up to a day; null without it. */
+    private static Duration waitOf(HttpRequest<?> request) throws BadRequest {
+        String text = request.getParameters().get("wait");
+        if (text == null) {
+            return null;
+        }
+        Duration wait;
+        try {
+            wait = GoDuration.parse(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("wait must be a duration such as 30s, 5m or 1h30m: " + e.getMessage(), "wait");
+        }
+        if (wait.isNegative() || wait.isZero() || wait.compareTo(MAX_WAIT) > 0) {
+            throw new BadRequest("wait must be more than 0 and at most 24h; got " + text, "wait");
+        }
+        return wait;
     }
 
     /**
@@ -106,20 +198,27 @@ public final class JobsController {
      */
     @Get("/{name}/executions")
     public HttpResponse<byte[]> executions(@PathVariable String name, HttpRequest<?> request)
-            throws StoreUnavailableException {
+            throws StoreUnavailableException, BadRequest {
         Query.ListExecutions listing;
         try {
             listing = executionListing(name, ListParameters.of(request));
         } catch (ListParameters.BadParameter e) {
             return Responses.error(400, e.getMessage(), e.field());
         }
-        return page(agent.jobs().executions(listing), "executions", listing.start(), listing.end());
+        return page(agent.jobs().executions(listing, ReadParameters.consistency(request)), "executions",
+                listing.start(), listing.end());
+    }
+
+    /** Clears the job's executions, its misses and its counters; 200 with the job as it is then. */
+    @Delete("/{name}/executions")
+    public HttpResponse<byte[]> deleteExecutions(@PathVariable String name) throws StoreUnavailableException {
+        return Responses.of(agent.jobs().deleteExecutions(name), HttpStatus.OK);
     }
 
     @Get("/{name}/executions/{id}")
-    public HttpResponse<byte[]> execution(@PathVariable String name, @PathVariable String id)
-            throws StoreUnavailableException {
-        return Responses.of(agent.jobs().execution(name, id), HttpStatus.OK);
+    public HttpResponse<byte[]> execution(@PathVariable String name, @PathVariable String id,
+                                          HttpRequest<?> request) throws StoreUnavailableException, BadRequest {
+        return Responses.of(agent.jobs().execution(name, id, ReadParameters.consistency(request)), HttpStatus.OK);
     }
 
     /**
@@ -129,16 +228,12 @@ public final class JobsController {
      * optional body {@code {"by": "..."}} names who asks; without it, the requester is this request's client
      * address. 404 for an unknown execution, 409 for one that has finished.
      */
+    @Addition
     @Post("/{name}/executions/{id}/kill")
     @Consumes(MediaType.ALL)
     public HttpResponse<byte[]> kill(@PathVariable String name, @PathVariable String id, @Body @Nullable String body,
-                                     HttpRequest<?> request) throws StoreUnavailableException {
-        String by;
-        try {
-            by = parseKiller(body);
-        } catch (BadBody e) {
-            return Responses.error(400, e.getMessage(), e.field);
-        }
+                                     HttpRequest<?> request) throws StoreUnavailableException, BadRequest {
+        String by = JobBodies.killer(body);
         if (by == null) {
             InetSocketAddress from = request.getRemoteAddress();
             by = "api client " + (from.getAddress() == null ? from.getHostString() : from.getAddress().getHostAddress());
@@ -156,9 +251,11 @@ public final class JobsController {
     }
 
     /** Hibachi's addition: the instants of a job that did not run, as ranges with the reason. */
+    @Addition
     @Get("/{name}/misses")
-    public HttpResponse<byte[]> misses(@PathVariable String name) throws StoreUnavailableException {
-        return withTotalCount(agent.jobs().misses(name, 0));
+    public HttpResponse<byte[]> misses(@PathVariable String name, HttpRequest<?> request)
+            throws StoreUnavailableException, BadRequest {
+        return withTotalCount(agent.jobs().misses(name, 0, ReadParameters.consistency(request)));
     }
 
     private static Query.ListJobs jobListing(ListParameters p) throws ListParameters.BadParameter {
@@ -227,74 +324,4 @@ public final class JobsController {
         MutableHttpResponse<byte[]> response = Responses.of(reply, HttpStatus.OK);
         return reply.ok() ? response.header("X-Total-Count", String.valueOf(reply.value().size())) : response;
     }
-
-    /** The kill request's optional body: {@code {"by": "..."}}, or nothing; null when it names nobody. */
-    private static String parseKiller(String body) throws BadBody {
-        if (body == null || body.isBlank()) {
-            return null;
-        }
-        JsonNode tree = readJson(body);
-        if (tree == null || !tree.isObject()) {
-            throw new BadBody("expected a JSON object such as {\"by\": \"alice\"}, or no body", null);
-        }
-        var fields = tree.fieldNames();
-        while (fields.hasNext()) {
-            String field = fields.next();
-            if (!field.equals("by")) {
-                throw new BadBody("unknown field \"" + field + "\" (a kill request takes only \"by\")", field);
-            }
-        }
-        JsonNode by = tree.get("by");
-        if (by == null || by.isNull()) {
-            return null;
-        }
-        if (!by.isTextual()) {
-            throw new BadBody("field \"by\" must be a string: who asks for the kill", "by");
-        }
-        if (by.asText().isBlank()) {
-            throw new BadBody("field \"by\" must not be empty; leave it out to be named by your address", "by");
-        }
-        return by.asText().strip();
-    }
-
-    private static JsonNode readJson(String body) throws BadBody {
-        try {
-            return Json.mapper().readTree(body);
-        } catch (JsonProcessingException e) {
-            var where = e.getLocation();
-            throw new BadBody("invalid JSON: " + e.getOriginalMessage() + (where == null ? ""
-                    : " at line " + where.getLineNr() + ", column " + where.getColumnNr()), null);
-        }
-    }
-
-    private static Job parseJob(String body) throws BadBody {
-        if (body == null || body.isBlank()) {
-            throw new BadBody("the request body is empty; expected a job as JSON", null);
-        }
-        JsonNode tree = readJson(body);
-        if (tree == null || !tree.isObject()) {
-            throw new BadBody("expected a JSON object (a job)", null);
-        }
-        try {
-            return Json.mapper().treeToValue(tree, Job.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new BadBody("unknown field \"" + e.getPropertyName() + "\"", e.getPropertyName());
-        } catch (MismatchedInputException e) {
-            String field = e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]"
-                    : r.getFieldName()).collect(Collectors.joining("."));
-            throw new BadBody("field \"" + field + "\" has the wrong type: " + e.getOriginalMessage(), field);
-        } catch (JsonProcessingException e) {
-            throw new BadBody("invalid job: " + e.getOriginalMessage(), null);
-        }
-    }
-
-    private static final class BadBody extends Exception {
-        private final String field;
-
-        BadBody(String message, String field) {
-            super(message, null, false, false);
-            this.field = field;
-        }
-    }
-
 }

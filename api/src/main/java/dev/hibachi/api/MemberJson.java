@@ -6,7 +6,6 @@ import dev.hibachi.agent.cluster.Member;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A member as Dkron's {@code /v1/members} and {@code /v1/leader} show it: Serf's member with Go's field names,
@@ -48,23 +47,10 @@ record MemberJson(
 
     /** {@code leader}: the node name of the store's Raft leader, if one is known. */
     static MemberJson of(Member m, Optional<String> leader) {
-        return new MemberJson(m.name(), m.gossipHost(), m.gossipPort(), tags(m), m.status().serfCode(),
+        return new MemberJson(m.name(), m.gossipHost(), m.gossipPort(), m.dkronTags(), m.status().serfCode(),
                 PROTOCOL_MIN, PROTOCOL_MAX, PROTOCOL_CUR, DELEGATE_MIN, DELEGATE_MAX, DELEGATE_CUR,
                 m.name(), m.status().name().toLowerCase(Locale.ROOT),
                 m.server() ? "server" : "client", raftRole(m, leader), m.httpAddress(), m.incarnation());
-    }
-
-    private static Map<String, String> tags(Member m) {
-        Map<String, String> tags = new TreeMap<>(); // Go writes map keys sorted; so do we
-        if (m.server()) {
-            tags.put("server", "true");
-            if (!m.raftAddress().isEmpty()) {
-                tags.put("rpc_addr", m.raftAddress());
-                tags.put("port", m.raftAddress().substring(m.raftAddress().lastIndexOf(':') + 1));
-            }
-        }
-        tags.putAll(m.tags());
-        return tags;
     }
 
     /** A client, or a server that failed or left, takes no part in Raft now: {@code none}. */

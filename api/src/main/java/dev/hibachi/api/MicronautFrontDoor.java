@@ -5,6 +5,7 @@ import dev.hibachi.agent.FrontDoor;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,15 +18,17 @@ public final class MicronautFrontDoor implements FrontDoor {
 
     @Override
     public AutoCloseable open(Agent agent) {
-        Map<String, Object> properties = Map.of(
-                "micronaut.application.name", "hibachi",
-                "micronaut.server.host", agent.config().httpAddr().host(),
-                "micronaut.server.port", agent.config().httpAddr().port(),
-                "micronaut.server.max-request-size", MAX_REQUEST_BYTES,
-                "micronaut.server.thread-selection", "IO",
-                "micronaut.router.static-resources.ui.paths", "classpath:ui",
-                "micronaut.router.static-resources.ui.mapping", "/ui/**",
-                "micronaut.banner.enabled", false);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("micronaut.application.name", "hibachi");
+        properties.put("micronaut.server.host", agent.config().httpAddr().host());
+        properties.put("micronaut.server.port", agent.config().httpAddr().port());
+        properties.put("micronaut.server.max-request-size", MAX_REQUEST_BYTES);
+        properties.put("micronaut.server.thread-selection", "IO");
+        properties.put("micronaut.router.static-resources.ui.paths", "classpath:ui");
+        properties.put("micronaut.router.static-resources.ui.mapping", "/ui/**");
+        properties.put("micronaut.router.static-resources.openapi.paths", "classpath:META-INF/swagger");
+        properties.put("micronaut.router.static-resources.openapi.mapping", "/openapi/**");
+        properties.put("micronaut.banner.enabled", false);
         ApplicationContext context = ApplicationContext.builder()
                 .properties(properties)
                 .singletons(agent)

@@ -27,6 +27,7 @@ public final class RaftController {
         this.agent = agent;
     }
 
+    @Addition
     @Get
     public HttpResponse<byte[]> peers() throws StoreUnavailableException {
         List<RaftPeerJson> peers = agent.raftPeers().stream().map(RaftPeerJson::of)
@@ -38,6 +39,7 @@ public final class RaftController {
      * Removes a server from the Raft group, typically a dead one that will not come back, so the quorum no
      * longer counts it. Answers the peer as it was. The last peer is refused: the store would have no server.
      */
+    @Addition
     @Delete("/{id}")
     public HttpResponse<byte[]> remove(@PathVariable String id) throws StoreUnavailableException {
         List<StoreClient.RaftPeerInfo> peers = agent.raftPeers();

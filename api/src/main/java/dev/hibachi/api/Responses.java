@@ -28,6 +28,9 @@ final class Responses {
         if (!reply.ok()) {
             return error(reply.status() == null ? 500 : reply.status(), reply.error(), reply.field());
         }
-        return json(okStatus, reply.value());
+        MutableHttpResponse<byte[]> response = json(okStatus, reply.value());
+        // A write's log index: a read that sends it back sees the write, from any agent (ReadParameters).
+        return reply.index() == null ? response : response.header(ReadParameters.INDEX_HEADER,
+                String.valueOf(reply.index()));
     }
 }

@@ -79,6 +79,17 @@ final class Api {
                 .header("Content-Type", contentType).build());
     }
 
+    /** Any method, with a JSON body (null: none). */
+    Response send(String method, String path, String body) {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        HttpRequest.Builder b = request(path).method(method, publisher);
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return send(b.build());
+    }
+
     /** Creates (or replaces) a job and expects 201. */
     JsonNode putJob(String json) {
         Response r = post("/v1/jobs", json);

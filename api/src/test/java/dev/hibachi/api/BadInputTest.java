@@ -132,7 +132,7 @@ class BadInputTest {
     }
 
     @Test
-    void aBodyOverOneMebibyteIs400Json() {
+    void aBodyOverOneMebibyteIs413Json() {
         // A valid job padded past the 1 MiB limit (~1.1 MiB), so only its size is wrong.
         String padding = "x".repeat(1_150_000);
         String body = "{\"name\":\"huge\",\"schedule\":\"@every 1h\",\"executor\":\"shell\","
@@ -141,13 +141,62 @@ class BadInputTest {
         try {
             r = api.post("/v1/jobs", body);
         } catch (java.io.UncheckedIOException e) {
-            throw new AssertionError("a body over the limit reset the connection instead of answering 400", e);
+            throw new AssertionError("a body over the limit reset the connection instead of answering 413", e);
         }
-        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.status()).as(r.toString()).isEqualTo(413);
         assertThat(r.header("Content-Type")).startsWith("application/json");
         assertThat(r.json().path("error").asText()).contains(String.valueOf(MicronautFrontDoor.MAX_REQUEST_BYTES));
         assertNothingWritten("huge");
         assertThat(api.get("/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void parentErrorsNameTheirCauseAndChangeNothing() {
+        api.putJob(VALID.formatted("family-a"));
+        api.putJob("""
+                {"name":"family-b","parent_job":"family-a","executor":"shell","executor_config":{"command":"true"}}""");
+        jobsBefore = jobNames();
+        String parentBefore = api.job("family-a").toString();
+
+        Api.Response orphan = api.post("/v1/jobs", """
+                {"name":"orphan","parent_job":"nobody","executor":"shell","executor_config":{"command":"true"}}""");
+        assertThat(orphan.status()).as(orphan.toString()).isEqualTo(404);
+        assertThat(orphan.json().path("error").asText()).contains("parent", "nobody");
+        assertNothingWritten("orphan");
+
+        Api.Response cycle = api.post("/v1/jobs", """
+                {"name":"family-a","parent_job":"family-b","executor":"shell","executor_config":{"command":"true"}}""");
+        assertThat(cycle.status()).as(cycle.toString()).isEqualTo(400);
+        assertThat(cycle.json().path("error").asText()).contains("cycle", "family-a", "family-b");
+        assertThat(cycle.json().path("field").asText()).isEqualTo("parent_job");
+
+        Api.Response self = api.post("/v1/jobs", """
+                {"name":"family-a","parent_job":"family-a","executor":"shell","executor_config":{"command":"true"}}""");
+        assertThat(self.status()).as(self.toString()).isEqualTo(400);
+        assertThat(self.json().path("field").asText()).isEqualTo("parent_job");
+
+        Api.Response parentDelete = api.delete("/v1/jobs/family-a");
+        assertThat(parentDelete.status()).as(parentDelete.toString()).isEqualTo(409);
+        assertThat(parentDelete.json().path("error").asText()).contains("dependent jobs", "family-b");
+        assertThat(api.job("family-a").toString()).isEqualTo(parentBefore);
+        assertThat(jobNames()).isEqualTo(jobsBefore);
+
+        assertThat(api.delete("/v1/jobs/family-b").status()).isEqualTo(200);
+        assertThat(api.delete("/v1/jobs/family-a").status()).isEqualTo(200);
+        jobsBefore = jobNames();
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAreJsonErrors() {
+        Api.Response route = api.get("/v1/no-such-thing");
+        assertThat(route.status()).isEqualTo(404);
+        assertThat(route.json().path("error").asText()).isEqualTo("no such route: GET /v1/no-such-thing");
+        Api.Response method = api.send("DELETE", "/v1/pause", null);
+        assertThat(method.status()).isEqualTo(405);
+        assertThat(method.json().path("error").asText()).contains("DELETE", "not allowed");
+        Api.Response unknownJob = api.get("/v1/jobs/nobody");
+        assertThat(unknownJob.status()).isEqualTo(404);
+        assertThat(unknownJob.json().path("error").asText()).isEqualTo("job not found: nobody");
     }
 
     @Test

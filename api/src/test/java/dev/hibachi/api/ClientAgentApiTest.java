@@ -105,4 +105,26 @@ class ClientAgentApiTest {
             leaver.close();
         }
     }
+
+    @Test
+    void pauseIsClusterWideAndAClientReadsItsOwnWriteByIndex() {
+        try {
+            assertThat(server.api().post("/v1/pause", "").status()).isEqualTo(200);
+            assertThat(client.api().get("/v1/pause").json().path("paused").asBoolean()).isTrue();
+            Api.Response refused = client.api().post("/v1/jobs", """
+                    {"name":"paused-on-client","schedule":"@every 1h","executor":"shell",
+                     "executor_config":{"command":"true"}}""");
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+            assertThat(refused.json().path("error").asText()).contains("paused");
+        } finally {
+            assertThat(client.api().post("/v1/unpause", "").json().path("paused").asBoolean()).isFalse();
+        }
+        Api.Response written = client.api().post("/v1/jobs", """
+                {"name":"read-own-write","schedule":"@every 1h","executor":"shell","executor_config":{"command":"true"}}""");
+        assertThat(written.status()).as(written.toString()).isEqualTo(201);
+        Api.Response read = client.api().get("/v1/jobs/read-own-write?index=" + written.header("X-Hibachi-Index"));
+        assertThat(read.status()).as(read.toString()).isEqualTo(200);
+        assertThat(read.json().path("name").asText()).isEqualTo("read-own-write");
+        assertThat(client.api().get("/v1/jobs/read-own-write?stale").status()).isEqualTo(200);
+    }
 }

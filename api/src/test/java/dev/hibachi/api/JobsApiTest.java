@@ -119,6 +119,25 @@ class JobsApiTest {
     }
 
     @Test
+    void toggleDisablesThenEnablesAndAnswersTheJob() {
+        api.putJob("{\"name\":\"toggled\",\"schedule\":\"@every 1h\",\"executor\":\"shell\","
+                + "\"executor_config\":{\"command\":\"true\"}}");
+        Api.Response off = api.post("/v1/jobs/toggled/toggle", "");
+        assertThat(off.status()).as(off.toString()).isEqualTo(200);
+        assertThat(off.json().path("disabled").asBoolean()).isTrue();
+        assertThat(api.job("toggled").path("disabled").asBoolean()).isTrue();
+
+        Api.Response on = api.post("/v1/jobs/toggled/toggle", "", null);
+        assertThat(on.status()).as(on.toString()).isEqualTo(200);
+        assertThat(on.json().path("disabled").asBoolean()).isFalse();
+        assertThat(on.json().path("next").asText()).doesNotStartWith("0001-01-01");
+
+        Api.Response unknown = api.post("/v1/jobs/no-such-job/toggle", "");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().path("error").asText()).isEqualTo("job not found: no-such-job");
+    }
+
+    @Test
     void runNowAnswersAtOnceWithTheRunIdAndTheExecutionCarriesIt() {
         api.putJob(manualJob("run-now", "echo now"));
         Api.Response r = api.post("/v1/jobs/run-now", "");

@@ -86,6 +86,7 @@ public final class AgentProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().put("JAVA_OPTS", javaOpts);
+            spec.encrypt().ifPresent(key -> pb.environment().put("HIBACHI_ENCRYPT", key));
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name(), e);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything one {@code hibachi agent} is started with. It stays the same across restarts, so a restarted
@@ -11,9 +12,12 @@ import java.util.Map;
  *
  * @param bootstrapExpect servers to wait for (servers only)
  * @param join            gossip addresses given as {@code --join}
+ * @param encrypt         the {@code --encrypt} key, given as {@code HIBACHI_ENCRYPT} (off the command line, as the
+ *                        README advises)
  */
 public record AgentSpec(String name, boolean server, int bootstrapExpect, Map<String, String> tags,
-                        List<String> join, int gossipPort, int rpcPort, int httpPort, Path dataDir, Path logFile) {
+                        List<String> join, int gossipPort, int rpcPort, int httpPort, Path dataDir, Path logFile,
+                        Optional<String> encrypt) {
     /** How long running jobs may finish after SIGTERM: short, so that stopping an agent stays quick. */
     static final String SHUTDOWN_GRACE = "5s";
 

@@ -57,7 +57,7 @@ public final class LocalCluster implements AutoCloseable {
                     .map(o -> "127.0.0.1:" + gossip.get(o.name())).toList() : List.of();
             AgentSpec spec = new AgentSpec(m.name(), m.server(), m.server() ? expect : 0, m.tags(), join,
                     gossip.get(m.name()), FreePorts.port(), FreePorts.port(), dir.resolve("data").resolve(m.name()),
-                    dir.resolve("logs").resolve(m.name() + ".log"));
+                    dir.resolve("logs").resolve(m.name() + ".log"), topology.encrypt());
             agents.put(m.name(), new AgentProcess(spec, javaOpts));
         }
     }

@@ -2,9 +2,13 @@ package dev.hibachi.e2e;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Which agents a local cluster has: their names, which are servers, and their tags. */
-public record Topology(String name, List<Member> members) {
+/**
+ * Which agents a local cluster has: their names, which are servers, and their tags; and the {@code --encrypt} key
+ * they all share, if their gossip is encrypted.
+ */
+public record Topology(String name, List<Member> members, Optional<String> encrypt) {
     public record Member(String name, boolean server, Map<String, String> tags) {
         public Member {
             tags = Map.copyOf(tags);
@@ -13,6 +17,11 @@ public record Topology(String name, List<Member> members) {
 
     public Topology {
         members = List.copyOf(members);
+    }
+
+    /** Agents whose gossip is in clear. */
+    public Topology(String name, List<Member> members) {
+        this(name, members, Optional.empty());
     }
 
     /**
@@ -36,6 +45,16 @@ public record Topology(String name, List<Member> members) {
                 new Member("s3", true, server),
                 new Member("w1", false, Map.of("role", "web", "site", "local", "pool", "workers")),
                 new Member("b1", false, Map.of("role", "batch", "zone", "a", "site", "local", "pool", "workers"))));
+    }
+
+    /**
+     * A server and a client ({@code role=sealed}) whose gossip is encrypted with {@code key}; small, so that it can
+     * run before the shared cluster starts rather than beside it.
+     */
+    public static Topology sealedServerAndClient(String key) {
+        return new Topology("sealed-server-and-client", List.of(
+                new Member("sealed-s1", true, Map.of()),
+                new Member("sealed-c1", false, Map.of("role", "sealed"))), Optional.of(key));
     }
 
     public long servers() {

@@ -10,12 +10,17 @@ import java.net.URISyntaxException;
 import java.util.Map;
 
 /**
- * Which agent a command such as {@code hibachi members} asks: {@code --address}, else {@code HIBACHI_ADDR},
- * else the local agent's default address. Dkron's {@code --rpc-addr} is taken as a synonym, so scripts keep
- * working once pointed at the HTTP port: Hibachi's commands speak to the HTTP API, not to the Raft port.
+ * Which agent a command such as {@code hibachi members} asks: {@code --address}, else {@code HIBACHI_HTTP_ADDR},
+ * else {@code HIBACHI_ADDR} (the name earlier docs gave), else the local agent's default address.
+ * {@code HIBACHI_HTTP_ADDR} is also the variable of the agent's own {@code --http-addr}, so on a machine whose
+ * agent is configured through it, the commands find that agent without being told. Dkron's {@code --rpc-addr}
+ * is taken as a synonym of {@code --address}, so scripts keep working once pointed at the HTTP port: Hibachi's
+ * commands speak to the HTTP API, not to the Raft port.
  */
 final class AgentAddress {
-    static final String VARIABLE = "HIBACHI_ADDR";
+    static final String VARIABLE = "HIBACHI_HTTP_ADDR";
+    /** The variable's earlier name, still read when {@link #VARIABLE} is unset. */
+    static final String OLD_VARIABLE = "HIBACHI_ADDR";
     static final String DEFAULT = "http://127.0.0.1:8080";
 
     @Option(names = {"--address", "--rpc-addr"}, paramLabel = "<url>", description = {
@@ -35,12 +40,22 @@ final class AgentAddress {
 
     /** The agent's base URI; a malformed address is a usage error naming where it came from. */
     URI uri() {
-        String from = address != null ? "--address" : VARIABLE;
-        String text = address != null ? address.trim() : env.getOrDefault(VARIABLE, "").trim();
-        if (text.isEmpty()) {
-            if (address != null) {
+        String from;
+        String text;
+        if (address != null) {
+            from = "--address";
+            text = address.trim();
+            if (text.isEmpty()) {
                 throw new ParameterException(command.commandLine(), "--address: must not be empty");
             }
+        } else if (!variable(VARIABLE).isEmpty()) {
+            from = VARIABLE;
+            text = variable(VARIABLE);
+        } else if (!variable(OLD_VARIABLE).isEmpty()) {
+            from = OLD_VARIABLE;
+            text = variable(OLD_VARIABLE);
+        } else {
+            from = "the default";
             text = DEFAULT;
         }
         String url = text.contains("://") ? text : "http://" + (text.startsWith(":") ? "127.0.0.1" + text : text);
@@ -54,5 +69,10 @@ final class AgentAddress {
             throw new ParameterException(command.commandLine(),
                     from + ": '" + text + "' is not an HTTP address; write e.g. " + DEFAULT + " or 10.0.0.5:8080");
         }
+    }
+
+    /** An empty variable counts as unset, as for every other {@code HIBACHI_*} variable. */
+    private String variable(String name) {
+        return env.getOrDefault(name, "").trim();
     }
 }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
+import dev.hibachi.agent.cluster.GossipKey;
 import dev.hibachi.store.schedule.GoDuration;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -138,6 +140,11 @@ public final class AgentCommand implements Runnable {
                     "Default: ${DEFAULT-VALUE}."})
     int executionsKept;
 
+    @Option(names = "--encrypt", paramLabel = "<key>", description = {"Base64 key (16, 24 or 32 bytes) that encrypts"
+            + " and authenticates gossip (membership, run orders; not Raft or HTTP). Every agent needs the same key;"
+            + " hibachi keygen makes one.", "Default: none (gossip in clear)."})
+    String encrypt;
+
     @Spec
     CommandSpec spec;
 
@@ -252,6 +259,7 @@ public final class AgentCommand implements Runnable {
                 .shutdownGrace(duration("--shutdown-grace", shutdownGrace, true))
                 .killGrace(duration("--kill-grace", killGrace, true))
                 .executionsKept(executionsKept)
+                .encrypt(encryptKey())
                 .build();
     }
 
@@ -280,6 +288,19 @@ public final class AgentCommand implements Runnable {
             throw invalid("--advertise-addr", advertiseAddr, "must be an address other members can reach");
         }
         return advertised;
+    }
+
+    /** The gossip key; a bad one is refused without repeating it (a mistyped key is still most of a secret). */
+    private Optional<GossipKey> encryptKey() {
+        if (encrypt == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(GossipKey.parse(encrypt));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--encrypt: the key " + e.getMessage(),
+                    spec.findOption("--encrypt"), "<redacted>");
+        }
     }
 
     private Map<String, String> tags() {

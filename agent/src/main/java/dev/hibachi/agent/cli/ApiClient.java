@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.hibachi.store.json.Json;
+import dev.hibachi.store.schedule.GoDuration;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -11,14 +12,20 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The agent's HTTP API as the commands use it: one request, and its JSON answer; an error answer becomes an
- * {@link ApiCallFailed} with the agent's own message ({@code {"error": "..."}}) and its status.
+ * {@link ApiCallFailed} with the agent's own message ({@code {"error": "..."}}) and its status. Most commands need
+ * only the body; those that read a header or tell 200 from 202 (a run's id, a list's total, a wait that ran out)
+ * take the whole {@link Response}.
  */
 final class ApiClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -33,27 +40,59 @@ final class ApiClient {
         this.base = base;
     }
 
+    /** A successful (2xx) answer: its status, its headers and its body as JSON (missing when it has none). */
+    record Response(int status, HttpHeaders headers, JsonNode body) {
+        Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+    }
+
     JsonNode get(String path) throws ApiCallFailed {
-        return send(request(path).GET());
+        return exchange("GET", path, null, REQUEST_TIMEOUT).body();
     }
 
     JsonNode post(String path) throws ApiCallFailed {
-        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+        return exchange("POST", path, null, REQUEST_TIMEOUT).body();
     }
 
     /** POST with a JSON body. */
     JsonNode post(String path, String json) throws ApiCallFailed {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return exchange("POST", path, json, REQUEST_TIMEOUT).body();
     }
 
     JsonNode delete(String path) throws ApiCallFailed {
-        return send(request(path).DELETE());
+        return exchange("DELETE", path, null, REQUEST_TIMEOUT).body();
+    }
+
+    /**
+     * One request with an optional JSON body, answered within {@code timeout} (a request that makes the agent wait
+     * for something needs longer than the usual minute).
+     */
+    Response exchange(String method, String path, String json, Duration timeout) throws ApiCallFailed {
+        HttpRequest.Builder builder = request(path).timeout(timeout);
+        if (json == null) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        }
+        return send(builder);
+    }
+
+    Response get(String path, Duration timeout) throws ApiCallFailed {
+        return exchange("GET", path, null, timeout);
     }
 
     /** A path segment with any reserved characters escaped. */
     static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** {@code ?k=v&...} from {@code parameters} in their order, each name and value escaped; "" when empty. */
+    static String query(Map<String, String> parameters) {
+        StringBuilder q = new StringBuilder();
+        parameters.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append(segment(k)).append('=')
+                .append(segment(v)));
+        return q.toString();
     }
 
     private HttpRequest.Builder request(String path) {
@@ -63,7 +102,7 @@ final class ApiClient {
                 .header("Accept", "application/json");
     }
 
-    private JsonNode send(HttpRequest.Builder builder) throws ApiCallFailed {
+    private Response send(HttpRequest.Builder builder) throws ApiCallFailed {
         HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
@@ -71,6 +110,9 @@ final class ApiClient {
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new ApiCallFailed("cannot reach the agent at " + base + " (" + describe(e) + "); is it running?"
                     + " Set --address or " + AgentAddress.VARIABLE + " to ask another one");
+        } catch (HttpTimeoutException e) {
+            throw new ApiCallFailed(request.method() + " " + request.uri() + " had no answer within "
+                    + GoDuration.format(request.timeout().orElse(REQUEST_TIMEOUT)));
         } catch (IOException e) {
             throw new ApiCallFailed(request.method() + " " + request.uri() + " failed: " + describe(e));
         } catch (InterruptedException e) {
@@ -79,11 +121,13 @@ final class ApiClient {
         }
         JsonNode body = parse(response.body());
         if (response.statusCode() / 100 != 2) {
+            // Hibachi's own errors are {"error": ...}; the HTTP server's (an unknown route) carry a "message".
             String message = body.path("error").isTextual() ? body.path("error").asText()
-                    : abbreviate(response.body());
+                    : body.path("message").isTextual() ? body.path("message").asText() + " (" + request.method() + " "
+                    + request.uri().getRawPath() + ")" : abbreviate(response.body());
             throw new ApiCallFailed(message + " (HTTP " + response.statusCode() + ")");
         }
-        return body;
+        return new Response(response.statusCode(), response.headers(), body);
     }
 
     private static JsonNode parse(String body) {

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.security.SecureRandom;
 import java.util.Map;
 
 @Command(name = "hibachi", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
@@ -24,12 +25,23 @@ public final class HibachiCommand implements Runnable {
         CommandLine root = new CommandLine(new HibachiCommand());
         root.addSubcommand(agent.commandLine());
         root.addSubcommand(new MembersCommand(env));
+        root.addSubcommand(new LeaderCommand(env));
         root.addSubcommand(new LeaveCommand(env));
         root.addSubcommand(new CommandLine(new RaftCommand())
                 .addSubcommand(new RaftListPeersCommand(env))
                 .addSubcommand(new RaftRemovePeerCommand(env)));
         root.addSubcommand(new CommandLine(new JobsCommand())
-                .addSubcommand(new JobsKillCommand(env, agent.host())));
+                .addSubcommand(new JobsListCommand(env))
+                .addSubcommand(new JobsGetCommand(env))
+                .addSubcommand(new JobsRunCommand(env))
+                .addSubcommand(new JobsToggleCommand(env))
+                .addSubcommand(new JobsDeleteCommand(env))
+                .addSubcommand(new JobsExecutionsCommand(env))
+                .addSubcommand(new JobsMissesCommand(env))
+                .addSubcommand(new JobsKillCommand(env, agent.host()))
+                .addSubcommand(new JobsApplyCommand(env))
+                .addSubcommand(new JobsExportCommand(env)));
+        root.addSubcommand(new KeygenCommand(new SecureRandom()));
         root.addSubcommand(new VersionCommand());
         root.setCaseInsensitiveEnumValuesAllowed(true);
         root.setParameterExceptionHandler(new UsageErrors());

@@ -25,6 +25,9 @@ final class JobsKillCommand implements Callable<Integer> {
     @Mixin
     AgentAddress agent;
 
+    @Mixin
+    JsonOutput output = new JsonOutput();
+
     @Parameters(index = "0", paramLabel = "NAME", description = "The job.")
     String job;
 
@@ -54,6 +57,10 @@ final class JobsKillCommand implements Callable<Integer> {
         String body = new String(Json.write(Map.of("by", asker)), StandardCharsets.UTF_8);
         JsonNode answer = new ApiClient(agent.uri()).post("/v1/jobs/" + ApiClient.segment(job) + "/executions/"
                 + ApiClient.segment(execution) + "/kill", body);
+        if (output.on()) {
+            JsonOutput.print(spec.commandLine().getOut(), answer);
+            return 0;
+        }
         spec.commandLine().getOut().println("Execution " + answer.path("execution_id").asText(execution) + " of job "
                 + answer.path("job_name").asText(job) + ": " + answer.path("outcome").asText() + " (asked by "
                 + answer.path("requested_by").asText(asker) + ").");

@@ -17,6 +17,9 @@ final class LeaveCommand implements Callable<Integer> {
     @Mixin
     AgentAddress agent;
 
+    @Mixin
+    JsonOutput output = new JsonOutput();
+
     @Spec
     CommandSpec spec;
 
@@ -27,6 +30,10 @@ final class LeaveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ApiCallFailed {
         JsonNode members = new ApiClient(agent.uri()).post("/v1/leave");
+        if (output.on()) {
+            JsonOutput.print(spec.commandLine().getOut(), members);
+            return 0;
+        }
         String name = null;
         for (JsonNode m : members) {
             if ("leaving".equals(m.path("statusText").asText())) {

@@ -18,6 +18,9 @@ final class MembersCommand implements Callable<Integer> {
     @Mixin
     AgentAddress agent;
 
+    @Mixin
+    JsonOutput output = new JsonOutput();
+
     @Spec
     CommandSpec spec;
 
@@ -28,6 +31,10 @@ final class MembersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ApiCallFailed {
         JsonNode members = new ApiClient(agent.uri()).get("/v1/members");
+        if (output.on()) {
+            JsonOutput.print(spec.commandLine().getOut(), members);
+            return 0;
+        }
         TextTable table = new TextTable("Name", "Address", "Status", "Role", "Raft", "HTTP", "Tags");
         for (JsonNode m : members) {
             table.row(m.path("Name").asText(), m.path("Addr").asText() + ":" + m.path("Port").asText(),

@@ -16,6 +16,9 @@ final class RaftListPeersCommand implements Callable<Integer> {
     @Mixin
     AgentAddress agent;
 
+    @Mixin
+    JsonOutput output = new JsonOutput();
+
     @Spec
     CommandSpec spec;
 
@@ -26,6 +29,10 @@ final class RaftListPeersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ApiCallFailed {
         JsonNode peers = new ApiClient(agent.uri()).get("/v1/raft/peers");
+        if (output.on()) {
+            JsonOutput.print(spec.commandLine().getOut(), peers);
+            return 0;
+        }
         // Node and ID are both the node name in Hibachi; both columns stay, for scripts written for Dkron's.
         TextTable table = new TextTable("Node", "ID", "Address", "State", "Voter");
         for (JsonNode p : peers) {

@@ -18,6 +18,9 @@ final class RaftRemovePeerCommand implements Callable<Integer> {
     @Mixin
     AgentAddress agent;
 
+    @Mixin
+    JsonOutput output = new JsonOutput();
+
     @Option(names = "--peer-id", required = true, paramLabel = "<id>",
             description = "The peer to remove: its node name, as raft list-peers shows it.")
     String peerId;
@@ -32,6 +35,10 @@ final class RaftRemovePeerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ApiCallFailed {
         JsonNode removed = new ApiClient(agent.uri()).delete("/v1/raft/peers/" + ApiClient.segment(peerId));
+        if (output.on()) {
+            JsonOutput.print(spec.commandLine().getOut(), removed);
+            return 0;
+        }
         spec.commandLine().getOut().println("Removed peer " + removed.path("id").asText(peerId) + " ("
                 + removed.path("address").asText() + ") from the Raft group.");
         spec.commandLine().getOut().flush();

@@ -16,6 +16,8 @@ import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.MFC;
 import org.jgroups.protocols.RSVP;
+import org.jgroups.protocols.SERIALIZE;
+import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UFC;
@@ -36,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -80,22 +83,32 @@ public final class ClusterChannel implements AutoCloseable {
      */
     public record Settings(InetSocketAddress bind, List<InetSocketAddress> join, Duration joinTimeout,
                            Duration heartbeatTimeout, Duration heartbeatInterval, Duration verifyTimeout,
-                           Duration mergeMinInterval, Duration mergeMaxInterval) {
+                           Duration mergeMinInterval, Duration mergeMaxInterval, Optional<GossipKey> key) {
         public static final int DEFAULT_PORT = 8946;
 
         public Settings {
             join = List.copyOf(join);
+            Objects.requireNonNull(key, "key");
         }
 
-        /** The measured defaults: a first node starts in ~1 s, a kill is seen in ~1 s, silence in ≤ 7 s. */
+        /**
+         * The measured defaults: a first node starts in ~1 s, a kill is seen in ~1 s, silence in ≤ 7 s. No
+         * encryption.
+         */
         public static Settings defaults(InetSocketAddress bind, List<InetSocketAddress> join) {
             return new Settings(bind, join, Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1),
-                    Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(5));
+                    Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(5), Optional.empty());
         }
 
         public Settings withJoinTimeout(Duration value) {
             return new Settings(bind, join, value, heartbeatTimeout, heartbeatInterval, verifyTimeout,
-                    mergeMinInterval, mergeMaxInterval);
+                    mergeMinInterval, mergeMaxInterval, key);
+        }
+
+        /** These settings with every message sealed with {@code value} (none: in clear). */
+        public Settings withKey(Optional<GossipKey> value) {
+            return new Settings(bind, join, joinTimeout, heartbeatTimeout, heartbeatInterval, verifyTimeout,
+                    mergeMinInterval, mergeMaxInterval, value);
         }
     }
 
@@ -110,6 +123,7 @@ public final class ClusterChannel implements AutoCloseable {
     }
 
     private final Member self;
+    private final boolean sealed;
     private final JChannel channel;
     private final Map<String, Route<?>> routes = new ConcurrentHashMap<>();
     private final List<Consumer<View>> viewListeners = new CopyOnWriteArrayList<>();
@@ -121,6 +135,7 @@ public final class ClusterChannel implements AutoCloseable {
      */
     public ClusterChannel(Member self, Settings settings) throws Exception {
         this.self = self;
+        this.sealed = settings.key().isPresent();
         MemberAddress.of(self); // fail here, not in connect(), on an identity that does not fit an address
         this.channel = new JChannel(stack(self, settings));
         channel.name(self.name());
@@ -175,8 +190,10 @@ public final class ClusterChannel implements AutoCloseable {
         discovery.returnEntireCache(true).asyncDiscovery(true); // late joiners learn everybody
         NAKACK2 multicasts = new NAKACK2();
         multicasts.setValue("use_mcast_xmit", false); // TCP has no IP multicast
-        return List.of(
-                tcp,
+        List<org.jgroups.stack.Protocol> stack = new ArrayList<>();
+        stack.add(tcp);
+        s.key().ifPresent(key -> stack.addAll(sealing(key)));
+        stack.addAll(List.of(
                 discovery,
                 new MERGE3().setMinInterval(s.mergeMinInterval().toMillis())
                         .setMaxInterval(s.mergeMaxInterval().toMillis()),
@@ -192,7 +209,22 @@ public final class ClusterChannel implements AutoCloseable {
                 new FRAG4(),
                 // Only messages flagged RSVP wait; each member acks after its receiver has taken the message.
                 new RSVP().setTimeout(RSVP_TIMEOUT.toMillis()).setResendInterval(RSVP_TIMEOUT.toMillis() / 4)
-                        .throwExceptionOnTimeout(false));
+                        .throwExceptionOnTimeout(false)));
+        return stack;
+    }
+
+    /**
+     * The protocols that seal every message with the cluster's key, right above the transport, so that discovery,
+     * merging and failure detection are sealed too, not only what sits above NAKACK2: a member with another key (or
+     * none) cannot even be discovered. Bottom up: {@link ClearEnvelope} leaves only bare UUIDs and the cipher's
+     * header in clear; SYM_ENCRYPT seals the payload and drops every message that was not sealed with this key
+     * (another key's fingerprint, no seal, or a forgery that fails Poly1305); SERIALIZE, above it, folds each
+     * message whole (headers and full addresses too, not only the payload) into the payload that is sealed.
+     */
+    private static List<org.jgroups.stack.Protocol> sealing(GossipKey key) {
+        SYM_ENCRYPT cipher = new SYM_ENCRYPT().symAlgorithm(GossipKey.CIPHER).symIvLength(12); // a 96-bit nonce
+        cipher.setSecretKey(key.cipherKey());
+        return List.of(new ClearEnvelope(cipher), cipher, new SERIALIZE());
     }
 
     public Member self() {
@@ -217,7 +249,8 @@ public final class ClusterChannel implements AutoCloseable {
     /** Joins the cluster; the first member of a cluster waits the join timeout for others first. */
     public void connect() throws Exception {
         channel.connect(CLUSTER);
-        LOG.info("Joined the cluster as {} ({}), view {}", self.name(), self.incarnation(), channel.view());
+        LOG.info("Joined the cluster as {} ({}){}, view {}", self.name(), self.incarnation(),
+                sealed ? " with gossip encrypted by the --encrypt key" : "", channel.view());
     }
 
     /** The address of the member called {@code name} in the current view. */

@@ -3,6 +3,7 @@ package dev.hibachi.agent.cluster;
 import dev.hibachi.store.raft.StoreServerConfig;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An agent as the cluster sees it: its name, its incarnation (new at every start, so a restarted agent is
@@ -37,6 +38,25 @@ public record Member(
 
     public Member {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    /**
+     * The tags Dkron shows and matches a job's {@code tags} against: the agent's own, plus the reserved ones of
+     * Dkron's that are true of it ({@code server=true}, its Raft {@code rpc_addr} and {@code port} for a server).
+     * So a Dkron job aimed at {@code "server": "true:1"} runs on one server, as it does in Dkron. Dkron's
+     * {@code role=dkron} is left out, so that {@code role} stays free for the agent's own tags.
+     */
+    public Map<String, String> dkronTags() {
+        Map<String, String> all = new TreeMap<>(); // Go writes map keys sorted; so do we
+        if (server) {
+            all.put("server", "true");
+            if (!raftAddress.isEmpty()) {
+                all.put("rpc_addr", raftAddress);
+                all.put("port", raftAddress.substring(raftAddress.lastIndexOf(':') + 1));
+            }
+        }
+        all.putAll(tags);
+        return all;
     }
 
     public boolean alive() {

@@ -31,7 +31,7 @@ public final class TargetSelector {
             limit = Math.min(limit, v.count());
         }
         for (Member m : members) {
-            if (m.alive() && matches(tags, m.tags())) {
+            if (m.alive() && matches(tags, m.dkronTags())) {
                 matching.add(m);
             }
         }

@@ -3,6 +3,7 @@ package dev.hibachi.agent.cli;
 import ch.qos.logback.classic.Level;
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
+import dev.hibachi.agent.cluster.GossipKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +39,8 @@ class AgentCommandTest {
                 "--advertise-addr", "203.0.113.7", "--http-addr", ":8081", "--rpc-port", "7000",
                 "--join", "a", "--retry-join", "b:1234", "--retry-interval", "5s", "--retry-max", "3",
                 "--reconnect-timeout", "1h", "--tag", "role=web", "--data-dir", "/var/lib/hibachi",
-                "--shutdown-grace", "1m", "--kill-grace", "750ms", "--executions-kept", "7");
+                "--shutdown-grace", "1m", "--kill-grace", "750ms", "--executions-kept", "7",
+                "--encrypt", "AAECAwQFBgcICQoLDA0ODw==");
 
         assertThat(c.server()).isTrue();
         assertThat(c.bootstrapExpect()).isEqualTo(1);
@@ -57,6 +59,7 @@ class AgentCommandTest {
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.killGrace()).isEqualTo(Duration.ofMillis(750));
         assertThat(c.executionsKept()).isEqualTo(7);
+        assertThat(c.encrypt()).map(GossipKey::base64).contains("AAECAwQFBgcICQoLDA0ODw==");
     }
 
     @Test
@@ -174,7 +177,12 @@ class AgentCommandTest {
                 arguments(List.of("--kill-grace", "-1s"), "--kill-grace: '-1s' must be 0 or more"),
                 arguments(List.of("--kill-grace", "5"), "--kill-grace: invalid duration \"5\""),
                 arguments(List.of("--node-name", " "), "--node-name: must not be empty"),
-                arguments(List.of("--data-dir", ""), "--data-dir: must not be empty"));
+                arguments(List.of("--data-dir", ""), "--data-dir: must not be empty"),
+                arguments(List.of("--encrypt", "not*base64"), "--encrypt: the key is not base64; a key is 16, 24"
+                        + " or 32 bytes in base64 (hibachi keygen makes one)"),
+                arguments(List.of("--encrypt", "AAECAwQFBgcICQoLDA0ODxAREhM="), "--encrypt: the key decodes to 20"
+                        + " bytes; a key is 16, 24 or 32 bytes"),
+                arguments(List.of("--encrypt", " "), "--encrypt: the key is empty"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -195,6 +203,24 @@ class AgentCommandTest {
         assertThat(cli.execute(args.toArray(String[]::new))).isEqualTo(2);
         assertThat(cli.err()).contains(message).contains("Run 'hibachi agent --help'");
         assertThat(cli.started).isEmpty();
+    }
+
+    /** A key is a secret: a bad one is not repeated in the error, and a good one not in the printed config. */
+    @Test
+    void theKeyIsNeverRepeated() {
+        String almostAKey = "AAECAwQFBgcICQoLDA0ODxAR"; // 18 bytes: a key with two bytes too many
+        TestCli typed = new TestCli();
+        assertThat(typed.execute("--dev", "--encrypt", almostAKey)).isEqualTo(2);
+        assertThat(typed.err()).contains("--encrypt: the key decodes to 18 bytes").doesNotContain(almostAKey);
+
+        TestCli fromEnv = new TestCli(Map.of("HIBACHI_ENCRYPT", almostAKey));
+        assertThat(fromEnv.execute("--dev")).isEqualTo(2);
+        assertThat(fromEnv.err()).contains("--encrypt: the key decodes to 18 bytes").contains("(from HIBACHI_ENCRYPT)")
+                .doesNotContain(almostAKey);
+
+        String key = "AAECAwQFBgcICQoLDA0ODw==";
+        AgentConfig config = new TestCli().config("--dev", "--encrypt", key);
+        assertThat(config.toString()).doesNotContain(key).contains("GossipKey[16 bytes]");
     }
 
     @ParameterizedTest
@@ -248,7 +274,7 @@ class AgentCommandTest {
 
         Map<String, String> blocks = helpBlocks(cli.out());
         List<OptionSpec> settings = cli.agent.spec.options().stream().filter(SettingName::isSetting).toList();
-        assertThat(settings).hasSize(20);
+        assertThat(settings).hasSize(21);
         for (OptionSpec option : settings) {
             String flag = option.names()[0];
             assertThat(blocks).as("help for %s", flag).containsKey(flag);
@@ -262,6 +288,8 @@ class AgentCommandTest {
         assertThat(blocks.get("--reconnect-timeout")).contains("--serf-reconnect-timeout").contains("Default: 24h")
                 .contains("Env: HIBACHI_RECONNECT_TIMEOUT");
         assertThat(blocks.get("--tag")).contains("Env: HIBACHI_TAGS");
+        assertThat(blocks.get("--encrypt")).contains("Default: none").contains("Env: HIBACHI_ENCRYPT")
+                .contains("hibachi keygen");
         assertThat(blocks.get("--node-name")).contains("Default: the host name").contains("Env: HIBACHI_NODE_NAME");
         assertThat(cli.out().replaceAll("\\s+", " "))
                 .contains("A flag beats its variable, which beats the file, which beats the default.");

@@ -2,6 +2,7 @@ package dev.hibachi.agent.cli;
 
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
+import dev.hibachi.agent.cluster.GossipKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +50,7 @@ class ConfigFileTest {
                 log-level: debug
                 shutdown-grace: 1m
                 executions-kept: 7
+                encrypt: q+8/AAECAwQFBgcICQoLDA==
                 """);
 
         TestCli cli = new TestCli();
@@ -69,6 +71,7 @@ class ConfigFileTest {
         assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/hibachi"));
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.executionsKept()).isEqualTo(7);
+        assertThat(c.encrypt()).contains(GossipKey.parse("q+8/AAECAwQFBgcICQoLDA=="));
         assertThat(cli.agent.logLevel()).hasToString("DEBUG");
     }
 

@@ -2,6 +2,7 @@ package dev.hibachi.agent.cli;
 
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
+import dev.hibachi.agent.cluster.GossipKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -41,6 +43,11 @@ class SettingPrecedenceTest {
             return name;
         }
     }
+
+    // Three keys of the three sizes, with base64's + and / so that YAML and variables are shown to keep them intact.
+    private static final String FILE_KEY = "q+8/AAECAwQFBgcICQoLDA==";
+    private static final String ENV_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYX";
+    private static final String FLAG_KEY = "//////////////////////////////////////////8=";
 
     static List<Row> rows() {
         return List.of(
@@ -109,6 +116,10 @@ class SettingPrecedenceTest {
                         "executions-kept: 10", 10,
                         "HIBACHI_EXECUTIONS_KEPT", "20", 20,
                         List.of("--executions-kept", "30"), 30),
+                new Row("encrypt (a secret: parsed, never kept as text)", AgentConfig::encrypt, Optional.empty(),
+                        "encrypt: " + FILE_KEY, Optional.of(GossipKey.parse(FILE_KEY)),
+                        "HIBACHI_ENCRYPT", ENV_KEY, Optional.of(GossipKey.parse(ENV_KEY)),
+                        List.of("--encrypt", FLAG_KEY), Optional.of(GossipKey.parse(FLAG_KEY))),
                 new Row("data-dir", AgentConfig::dataDir, Path.of("hibachi.data").toAbsolutePath(),
                         "data-dir: /var/lib/file", Path.of("/var/lib/file"),
                         "HIBACHI_DATA_DIR", "/var/lib/env", Path.of("/var/lib/env"),

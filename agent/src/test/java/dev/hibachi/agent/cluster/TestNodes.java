@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -53,8 +54,14 @@ final class TestNodes {
 
     static Node start(String name, Map<String, String> tags, boolean server, Duration reconnectTimeout,
                       int port, List<Integer> join) throws Exception {
+        return start(name, tags, server, reconnectTimeout, port, join, Optional.empty());
+    }
+
+    /** A member whose messages are sealed with {@code key} (none: in clear). */
+    static Node start(String name, Map<String, String> tags, boolean server, Duration reconnectTimeout,
+                      int port, List<Integer> join, Optional<GossipKey> key) throws Exception {
         Member self = identity(name, tags, server, port);
-        ClusterChannel channel = new ClusterChannel(self, settings(port, join));
+        ClusterChannel channel = new ClusterChannel(self, settings(port, join).withKey(key));
         JGroupsMembership membership = new JGroupsMembership(channel, reconnectTimeout, Clock.systemUTC());
         JGroupsTransport transport = new JGroupsTransport(channel);
         List<MembershipEvent> events = new CopyOnWriteArrayList<>();

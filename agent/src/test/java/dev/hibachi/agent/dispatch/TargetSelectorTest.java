@@ -158,6 +158,24 @@ class TargetSelectorTest {
     }
 
     @Test
+    void dkronsReservedServerTagsMatchServersAsInDkron() {
+        TargetSelector selector = new TargetSelector(new Random(1));
+        Member s1 = new Member("s1", "inc-s1", Map.of("role", "web"), true, "127.0.0.1:8080", "10.0.0.1:6868",
+                "127.0.0.1", 8946, Member.Status.ALIVE);
+        Member s2 = new Member("s2", "inc-s2", Map.of(), true, "127.0.0.1:8081", "10.0.0.2:6868", "127.0.0.1", 8947,
+                Member.Status.ALIVE);
+        List<Member> members = List.of(s1, s2, alive("client", Map.of("role", "web")));
+        assertThat(selector.select(tags("server", "true"), members)).extracting(Target::node)
+                .containsExactlyInAnyOrder("s1", "s2");
+        assertThat(selector.select(tags("server", "true:1"), members)).hasSize(1)
+                .allMatch(t -> t.node().startsWith("s"));
+        assertThat(selector.select(tags("port", "6868"), members)).extracting(Target::node)
+                .containsExactlyInAnyOrder("s1", "s2");
+        assertThat(selector.select(Map.of("server", "true", "role", "web"), members)).extracting(Target::node)
+                .containsExactly("s1");
+    }
+
+    @Test
     void sameSeedSameChoice() {
         List<List<Target>> first = new java.util.ArrayList<>();
         List<List<Target>> second = new java.util.ArrayList<>();

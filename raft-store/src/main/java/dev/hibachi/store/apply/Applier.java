@@ -8,11 +8,13 @@ import dev.hibachi.store.event.StoreEvent;
 import dev.hibachi.store.event.StoreListener;
 import dev.hibachi.store.json.Json;
 import dev.hibachi.store.model.ClusterSettings;
+import dev.hibachi.store.model.DayStats;
 import dev.hibachi.store.model.Execution;
 import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.JobClock;
 import dev.hibachi.store.model.JobValidator;
 import dev.hibachi.store.model.MissedSpan;
+import dev.hibachi.store.model.Pause;
 import dev.hibachi.store.model.OutputTail;
 import dev.hibachi.store.model.PendingChild;
 import dev.hibachi.store.model.PendingDelete;
@@ -34,7 +36,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +163,8 @@ public final class Applier {
             return requestKill(e, c);
         } else if (command instanceof Command.FlagOverdue c) {
             return flagOverdue(e, c);
+        } else if (command instanceof Command.SetPaused c) {
+            return setPaused(e, c);
         }
         throw Refusal.invalid(null, "unknown command " + command.getClass().getSimpleName());
     }
@@ -191,6 +197,9 @@ public final class Applier {
         Job job = c.job();
         if (job == null) {
             throw Refusal.invalid(null, "no job given");
+        }
+        if (e.view.pause().paused()) {
+            throw new Refusal(503, "New job submissions are currently paused (POST /v1/unpause resumes them)", null);
         }
         ZoneId defaultZone = ZoneId.of(settings(e).defaultZone());
         try {
@@ -246,6 +255,15 @@ public final class Applier {
             }
         }
         return Reply.ok(saved);
+    }
+
+    private Reply setPaused(Entry e, Command.SetPaused c) {
+        Pause now = e.view.pause();
+        if (now.paused() != c.paused()) {
+            now = new Pause(c.paused(), c.at());
+            e.txn.put(Family.META, StoreView.pauseKey(), Json.write(now));
+        }
+        return Reply.ok(now);
     }
 
     private void updateDependents(Entry e, String parentName, String child, boolean add) {
@@ -677,6 +695,7 @@ public final class Applier {
                 success, null, node, run.runId(), slot.attempt(), run.scheduledAt(), exitCode, status, null,
                 kill == null ? null : kill.by(), running == null ? null : running.overdue());
         writeExecution(e, ex, output == null ? "" : output);
+        countDay(e, finishedAt, success);
 
         Run.Slot next;
         if (!success && slot.kill() == null && slot.attempt() < job.retries() + 1) {
@@ -699,6 +718,21 @@ public final class Applier {
         } else {
             putRun(e, updated);
         }
+    }
+
+    /**
+     * Adds a finished attempt to its UTC day's counters; the first count of a day drops the day that has just
+     * aged out of {@link DayStats#DAYS_KEPT}, so the counters stay bounded without a clock in apply.
+     */
+    private void countDay(Entry e, Instant finishedAt, boolean success) {
+        LocalDate day = LocalDate.ofInstant(finishedAt, ZoneOffset.UTC);
+        byte[] key = Keys.utf8(DayStats.key(day));
+        byte[] old = e.txn.get(Family.META, key);
+        DayStats stats = old == null ? DayStats.empty(day) : Json.read(old, DayStats.class);
+        if (old == null) {
+            e.txn.delete(Family.META, Keys.utf8(DayStats.key(day.minusDays(DayStats.DAYS_KEPT))));
+        }
+        e.txn.put(Family.META, key, Json.write(stats.plus(success)));
     }
 
     /**

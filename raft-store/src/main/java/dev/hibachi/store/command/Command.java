@@ -32,6 +32,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = Command.SkipQueuedRuns.class, name = "SkipQueuedRuns"),
         @JsonSubTypes.Type(value = Command.RequestKill.class, name = "KillRequested"),
         @JsonSubTypes.Type(value = Command.FlagOverdue.class, name = "FlagOverdue"),
+        @JsonSubTypes.Type(value = Command.SetPaused.class, name = "SetPaused"),
 })
 public sealed interface Command {
 
@@ -128,6 +129,10 @@ public sealed interface Command {
 
     /** Attempts still running past their job's {@code expected_duration}, as the leader saw them. */
     record FlagOverdue(Instant at, List<AttemptRef> attempts) implements Command {
+    }
+
+    /** Pauses or resumes new job submissions, cluster-wide ({@code POST /v1/pause}, {@code /v1/unpause}). */
+    record SetPaused(Instant at, boolean paused) implements Command {
     }
 
     /** Deletes a job's execution history and resets its counters. */

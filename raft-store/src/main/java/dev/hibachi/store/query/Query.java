@@ -1,9 +1,12 @@
 package dev.hibachi.store.query;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.hibachi.store.index.JobFilter;
 import dev.hibachi.store.index.JobSort;
+
+import java.time.LocalDate;
 
 /** A read of the store, answered by a replica's state machine (linearizably, through Raft's read index). */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -15,6 +18,10 @@ import dev.hibachi.store.index.JobSort;
         @JsonSubTypes.Type(value = Query.ListMisses.class, name = "ListMisses"),
         @JsonSubTypes.Type(value = Query.ListOpenRuns.class, name = "ListOpenRuns"),
         @JsonSubTypes.Type(value = Query.GetSettings.class, name = "GetSettings"),
+        @JsonSubTypes.Type(value = Query.GetRun.class, name = "GetRun"),
+        @JsonSubTypes.Type(value = Query.ListRunning.class, name = "ListRunning"),
+        @JsonSubTypes.Type(value = Query.GetStats.class, name = "GetStats"),
+        @JsonSubTypes.Type(value = Query.GetPause.class, name = "GetPause"),
 })
 public sealed interface Query {
 
@@ -65,5 +72,20 @@ public sealed interface Query {
     }
 
     record GetSettings() implements Query {
+    }
+
+    /** One run that is not over yet; 404 once it is (its executions remain). */
+    record GetRun(String job, @JsonProperty("run_id") long runId) implements Query {
+    }
+
+    /** Every attempt running now, across all jobs, oldest start first (Dkron's {@code /v1/busy}). */
+    record ListRunning() implements Query {
+    }
+
+    /** Per-day counters of the {@code days} UTC days up to {@code today} (the asker's date), oldest first. */
+    record GetStats(int days, LocalDate today) implements Query {
+    }
+
+    record GetPause() implements Query {
     }
 }

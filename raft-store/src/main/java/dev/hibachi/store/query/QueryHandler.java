@@ -2,15 +2,18 @@ package dev.hibachi.store.query;
 
 import dev.hibachi.store.apply.Reply;
 import dev.hibachi.store.index.JobIndex;
+import dev.hibachi.store.model.DayStats;
 import dev.hibachi.store.model.Execution;
 import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.OutputTail;
+import dev.hibachi.store.model.Run;
 import dev.hibachi.store.rocks.JobDatabase;
 import dev.hibachi.store.rocks.Keys;
 import dev.hibachi.store.rocks.StoreView;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /** Answers {@link Query}s from a replica's committed store. */
@@ -38,11 +41,8 @@ public final class QueryHandler {
             }
             return Reply.ok(executions(q));
         } else if (query instanceof Query.GetExecution q) {
-            ExecutionId id = ExecutionId.parse(q.id());
-            if (id == null) {
-                return Reply.refused(404, "execution not found: " + q.id(), null);
-            }
-            return view.execution(Keys.execution(q.job(), id.runId(), id.attempt(), id.node()))
+            return Execution.parseId(q.id())
+                    .flatMap(id -> view.execution(Keys.execution(q.job(), id.runId(), id.attempt(), id.node())))
                     .map(e -> Reply.ok(withOutput(e, -1)))
                     .orElseGet(() -> Reply.refused(404, "execution not found: " + q.id(), null));
         } else if (query instanceof Query.ListMisses q) {
@@ -52,11 +52,39 @@ public final class QueryHandler {
             return Reply.ok(view.misses(q.job(), clamp(q.limit())));
         } else if (query instanceof Query.ListOpenRuns) {
             return Reply.ok(view.openRuns());
+        } else if (query instanceof Query.GetRun q) {
+            return view.run(q.job(), q.runId()).map(Reply::ok)
+                    .orElseGet(() -> Reply.refused(404, "run " + q.runId() + " of job " + q.job() + " is not open", null));
+        } else if (query instanceof Query.ListRunning) {
+            return Reply.ok(running());
+        } else if (query instanceof Query.GetStats q) {
+            List<DayStats> days = new ArrayList<>();
+            for (int back = q.days() - 1; back >= 0; back--) {
+                days.add(view.dayStats(q.today().minusDays(back)));
+            }
+            return Reply.ok(days);
+        } else if (query instanceof Query.GetPause) {
+            return Reply.ok(view.pause());
         } else if (query instanceof Query.GetSettings) {
             return view.settings().map(Reply::ok)
                     .orElseGet(() -> Reply.refused(503, "the cluster is not initialized yet", null));
         }
         return Reply.refused(400, "unknown query", null);
+    }
+
+    /** The attempts that are running: a running slot's execution, written when its start was reported. */
+    private List<Execution> running() {
+        List<Execution> out = new ArrayList<>();
+        for (Run run : view.openRuns()) {
+            for (Run.Slot slot : run.slots()) {
+                if (slot.state() == Run.SlotState.RUNNING) {
+                    view.execution(Keys.execution(run.job(), run.runId(), slot.attempt(), slot.target().node()))
+                            .ifPresent(out::add);
+                }
+            }
+        }
+        out.sort(Comparator.comparing(Execution::startedAt).thenComparing(Execution::id));
+        return out;
     }
 
     /**
@@ -111,21 +139,4 @@ public final class QueryHandler {
     private static int clamp(int limit) {
         return limit <= 0 ? MAX_LIMIT : Math.min(limit, MAX_LIMIT);
     }
-
-    /** Parses {@code runId-attempt-node}; the node name may itself contain dashes. */
-    record ExecutionId(long runId, int attempt, String node) {
-        static ExecutionId parse(String id) {
-            String[] parts = id == null ? new String[0] : id.split("-", 3);
-            if (parts.length < 2) {
-                return null;
-            }
-            try {
-                return new ExecutionId(Long.parseLong(parts[0]), Integer.parseInt(parts[1]),
-                        parts.length == 3 ? parts[2] : "");
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-    }
-
 }

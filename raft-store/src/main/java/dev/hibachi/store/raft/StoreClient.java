@@ -17,6 +17,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +38,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The store's read/write API, over a Ratis client: writes are commands proposed to the leader (the client
@@ -58,12 +61,19 @@ public final class StoreClient implements AutoCloseable {
 
     private final Collection<StoreServerConfig.Peer> servers;
     /** The servers alive now, as the caller knows them; a renewed Ratis client starts from these. */
-    private volatile java.util.function.Supplier<Collection<StoreServerConfig.Peer>> alive = () -> List.of();
+    private volatile Supplier<Collection<StoreServerConfig.Peer>> alive = () -> List.of();
+    /** How long a read-your-writes read waits for the nearest replica to catch up before the leader answers. */
+    static final Duration CATCH_UP_WAIT = Duration.ofSeconds(1);
+    static final Duration CATCH_UP_POLL = Duration.ofMillis(10);
+    private volatile Supplier<Optional<String>> nearest = Optional::empty;
     private final int retries;
     private final Duration retrySleep;
     private final Object lock = new Object();
     private volatile RaftClient client;
-    /** Asks one server once for the group's voters: a dead server must cost one refused connection, not retries. */
+    /**
+     * Asks one server once: for the group's voters, and for reads from the nearest replica. A dead server must
+     * cost one refused connection, not retries.
+     */
     private final RaftClient infoClient;
     private boolean closed; // guarded by lock
 
@@ -108,10 +118,50 @@ public final class StoreClient implements AutoCloseable {
         return await(submit(command), timeout);
     }
 
+    /** A linearizable read (through the leader's read index). */
     public CompletableFuture<Reply> query(Query query) {
         Message m = Message.valueOf(ByteString.copyFrom(Json.write(query)));
         RaftClient c = client;
         return renewing(c, c.async().sendReadOnly(m));
+    }
+
+    /**
+     * A read as fresh as {@code consistency} asks. A non-linearizable one is served by the nearest replica
+     * ({@link #readFrom}); while that replica has not applied the index asked for, it is asked again every
+     * {@link #CATCH_UP_POLL} for up to {@link #CATCH_UP_WAIT}, then (or if it cannot answer) the leader answers.
+     */
+    public CompletableFuture<Reply> query(Query query, ReadConsistency consistency) {
+        Optional<String> server = consistency.linearizable() ? Optional.empty() : nearest.get();
+        if (server.isEmpty()) {
+            return query(query);
+        }
+        Message m = Message.valueOf(ByteString.copyFrom(Json.write(query)));
+        return nearRead(m, consistency.minIndex(), RaftPeerId.valueOf(server.get()),
+                System.nanoTime() + CATCH_UP_WAIT.toNanos())
+                .exceptionallyCompose(error -> query(query));
+    }
+
+    private CompletableFuture<Reply> nearRead(Message m, long minIndex, RaftPeerId server, long deadline) {
+        // The one-try client: a replica that is behind answers at once, and this loop (not Ratis' retry policy,
+        // which would sleep between tries for seconds) decides how long to wait for it.
+        RaftClient c = infoClient;
+        return renewing(c, c.async().sendStaleRead(m, minIndex, server)).exceptionallyCompose(error -> {
+            if (System.nanoTime() - deadline >= 0 || !causedBy(error, StaleReadException.class)) {
+                return CompletableFuture.failedFuture(error);
+            }
+            return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(CATCH_UP_POLL.toMillis(), TimeUnit.MILLISECONDS))
+                    .thenCompose(ignored -> nearRead(m, minIndex, server, deadline));
+        });
+    }
+
+    /** Which server's replica answers this client's non-linearizable reads (for a server agent: its own). */
+    public void readFrom(Supplier<Optional<String>> server) {
+        this.nearest = server;
+    }
+
+    public Reply query(Query query, ReadConsistency consistency, Duration timeout) throws StoreUnavailableException {
+        return await(query(query, consistency), timeout);
     }
 
     /**
@@ -153,7 +203,7 @@ public final class StoreClient implements AutoCloseable {
      * after an outage, and {@link #raftPeers()}, then start from them rather than from the servers known at
      * construction, one of which may be the dead server the outage was about.
      */
-    public void followServers(java.util.function.Supplier<Collection<StoreServerConfig.Peer>> source) {
+    public void followServers(Supplier<Collection<StoreServerConfig.Peer>> source) {
         this.alive = source;
     }
 

@@ -2,10 +2,12 @@ package dev.hibachi.store.rocks;
 
 import dev.hibachi.store.json.Json;
 import dev.hibachi.store.model.ClusterSettings;
+import dev.hibachi.store.model.DayStats;
 import dev.hibachi.store.model.Execution;
 import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.JobClock;
 import dev.hibachi.store.model.MissedSpan;
+import dev.hibachi.store.model.Pause;
 import dev.hibachi.store.model.PendingChild;
 import dev.hibachi.store.model.PendingDelete;
 import dev.hibachi.store.model.PendingRetry;
@@ -13,6 +15,7 @@ import dev.hibachi.store.model.Run;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +25,7 @@ import java.util.function.Consumer;
 public final class StoreView {
     static final byte[] APPLIED = Keys.utf8("applied");
     static final byte[] SETTINGS = Keys.utf8("settings");
+    static final byte[] PAUSE = Keys.utf8("pause");
 
     /** The key of the cluster settings in {@link Family#META}. */
     public static byte[] settingsKey() {
@@ -63,6 +67,20 @@ public final class StoreView {
 
     public Optional<ClusterSettings> settings() {
         return read(Family.META, SETTINGS, ClusterSettings.class);
+    }
+
+    /** The key of the pause switch in {@link Family#META}. */
+    public static byte[] pauseKey() {
+        return PAUSE.clone();
+    }
+
+    public Pause pause() {
+        return read(Family.META, PAUSE, Pause.class).orElse(Pause.OFF);
+    }
+
+    /** One UTC day's counters of finished attempts (zero for a day without any). */
+    public DayStats dayStats(LocalDate day) {
+        return read(Family.META, Keys.utf8(DayStats.key(day)), DayStats.class).orElse(DayStats.empty(day));
     }
 
     public Optional<Run> run(String job, long runId) {

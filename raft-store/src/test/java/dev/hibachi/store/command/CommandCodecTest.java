@@ -66,7 +66,8 @@ class CommandCodecTest {
                 new Command.DeleteExecutions(AT, "simple"),
                 new Command.SkipQueuedRuns(AT, List.of(new Command.RunRef("simple", 42L))),
                 new Command.RequestKill(AT, "simple", 42L, 1, "n1", "ops@example.com"),
-                new Command.FlagOverdue(AT, List.of(new Command.AttemptRef("simple", 42L, 1, "n1"))));
+                new Command.FlagOverdue(AT, List.of(new Command.AttemptRef("simple", 42L, 1, "n1"))),
+                new Command.SetPaused(AT, true));
     }
 
     @ParameterizedTest
