@@ -42,7 +42,8 @@ final class ListParameters {
         if (!v.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new BadParameter(name + " must be a whole number, 0 or more (got \"" + v + "\")", name);
         }
-        return v.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(v);
+        String digits = v.replaceFirst("^0+(?=.)", "");
+        return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
     }
 
     /** {@code _order}: {@code ASC} or {@code DESC}, in any case. */

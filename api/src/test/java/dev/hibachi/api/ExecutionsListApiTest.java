@@ -35,7 +35,8 @@ class ExecutionsListApiTest {
         agent = TestAgent.start(dataDir);
         api = agent.api();
         api.putJob("""
-                {"name":"runs","schedule":"@manually","executor":"shell","executor_config":{"command":"echo run-output"}}""");
+                {"name":"runs","schedule":"@manually","executor":"shell",
+                 "executor_config":{"command":"echo run-output"}}""");
         for (int i = 0; i < 4; i++) {
             String runId = api.post("/v1/jobs/runs", "").header("X-Hibachi-Run-Id");
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->

@@ -161,6 +161,8 @@ class JobsListApiTest {
         assertThat(past.header("X-Total-Count")).isEqualTo("12");
         assertThat(list("?_start=5&_end=2").list()).as("an end before the start").isEmpty();
         assertThat(names(list("?_start=0&_end=99999999999"))).as("a huge end").isEqualTo(ALL);
+        assertThat(names(list("?_start=00000000000000000001&_end=0003"))).as("leading zeros")
+                .isEqualTo(ALL.subList(1, 3));
         assertThat(names(list("?_sort=next&_start=16&_end=18"))).hasSize(2);
     }
 

@@ -2,49 +2,63 @@ package dev.hibachi.store.index;
 
 import dev.hibachi.store.model.Job;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * A replica's in-memory projection of its jobs for listing: one small {@link JobRow} per job (the fields that
- * Dkron's {@code GET /v1/jobs} filters and sorts on), in name order, plus the set of jobs that carry each
- * metadata {@code key=value}. A page of 100,000 jobs is chosen here without reading RocksDB; only the jobs on
- * the page are read from it afterwards.
+ * Dkron's {@code GET /v1/jobs} filters and sorts on), in name order. A page of 100,000 jobs is chosen here
+ * without reading RocksDB; only the jobs on the page are read from it afterwards.
  *
  * <p>The store keeps it in step with the jobs column family: every write of a job goes through the entry's
  * transaction, whose commit writes RocksDB and then changes the rows, both under this index's write lock
  * ({@link #change}). A reader that takes a RocksDB snapshot under the read lock ({@link #select}) therefore
  * sees the rows and the jobs at the same entry: a page, its total and the jobs' bodies always agree. Readers
- * hold the lock only while they choose the page (a few milliseconds at 100,000 jobs), so an entry that writes
+ * hold the lock only while they choose the page (about a millisecond at 100,000 jobs), so an entry that writes
  * jobs waits at most that long, as Dkron's writes wait for BuntDB's read transactions.
  *
- * <p>Name order needs no sort (the rows are kept in it); another order puts the matching rows in an array and
- * sorts only the requested slice ({@link PartialSort}), never all of them. The metadata filter starts from the
- * smallest of its label sets.
+ * <p>Every listing is at most one pass over an array of rows ({@link RowArray}; a tree walk costs ten times
+ * more): in name order, or in display name or schedule order, which are kept in sorted sets from their first
+ * use on; a numeric order (counters, times) ranks the matching rows' keys and sorts only the requested slice
+ * ({@link PartialSort}). Filters are tested on each row in the pass (a metadata pair is two compares of interned
+ * strings); {@code q} is answered for all rows at once by one scan of their texts ({@link SearchText}).
  */
 public final class JobIndex {
-    private static final Label[] NO_LABELS = JobRow.NO_LABELS;
-    private static final Comparator<JobRow> BY_NAME = Comparator.comparing((JobRow r) -> r.name, NameOrder.INSTANCE);
-
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final TreeMap<String, JobRow> rows = new TreeMap<>(NameOrder.INSTANCE);
-    /** Each metadata key=value, with the rows that carry it in name order; a label without rows is dropped. */
-    private final Map<Label, Labelled> labelled = new HashMap<>();
+    private final RowArray byName = new RowArray(rows.values());
+    /** Rows by {@link JobRow#slot} (null for a free slot), and the free slots. */
+    private final List<JobRow> bySlot = new ArrayList<>();
+    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
+    /** What a reader builds and writers then keep or drop (see {@link #built}); guarded by itself for building. */
+    private final Object building = new Object();
+    private volatile TextOrder displaynames;
+    private volatile TextOrder schedules;
+    private volatile SearchText searchText;
 
-    /** The rows that carry one label; {@code label} is the one instance every row shares. */
-    private record Labelled(Label label, TreeSet<JobRow> rows) {
+    /**
+     * The rows in a text order, kept rather than sorted per query once asked for: sorting the strings of 100,000
+     * rows costs tens of milliseconds, while display names and schedules change only when a job is redefined.
+     */
+    private static final class TextOrder {
+        final TreeSet<JobRow> rows;
+        final RowArray array;
+
+        TextOrder(JobSort sort, Iterable<JobRow> all) {
+            rows = new TreeSet<>(sort.kept());
+            all.forEach(rows::add);
+            array = new RowArray(rows);
+        }
     }
 
     /** What a listing chose: the names of the page, how many jobs passed the filter, and what was taken with it. */
@@ -59,7 +73,12 @@ public final class JobIndex {
         lock.writeLock().lock();
         try {
             rows.clear();
-            labelled.clear();
+            bySlot.clear();
+            freeSlots.clear();
+            byName.changed();
+            displaynames = null;
+            schedules = null;
+            searchText = null;
             source.accept(this::put);
         } finally {
             lock.writeLock().unlock();
@@ -116,73 +135,77 @@ public final class JobIndex {
     }
 
     private <S> Selection<S> choose(JobFilter filter, JobSort sort, boolean descending, int from, int to) {
-        List<String> names = new ArrayList<>();
         if (filter.keepsAll() && sort == JobSort.NAME) {
-            // the common first page: no filter, name order
-            int i = 0;
-            for (JobRow r : (descending ? rows.descendingMap() : rows).values()) {
-                if (i >= to) {
-                    break;
-                }
-                if (i++ >= from) {
+            // the plain page: no filter, name order, no pass at all
+            JobRow[] all = byName.rows();
+            List<String> names = new ArrayList<>();
+            for (int i = from; i < Math.min(to, all.length); i++) {
+                names.add(all[descending ? all.length - 1 - i : i].name);
+            }
+            return new Selection<>(all.length, names, null);
+        }
+        Predicate<JobRow> passes = passes(filter);
+        if (sort.key() != null) {
+            return ranked(byName.rows(), passes, sort.key(), descending, from, to);
+        }
+        JobRow[] ordered = sort == JobSort.NAME ? byName.rows() : textOrder(sort).array.rows();
+        return pass(ordered, descending, passes, from, to);
+    }
+
+    /** One pass over rows in the asked order (backwards when descending): the page is the matches [from, to). */
+    private static <S> Selection<S> pass(JobRow[] ordered, boolean descending, Predicate<JobRow> passes, int from,
+                                         int to) {
+        List<String> names = new ArrayList<>();
+        int total = 0;
+        for (int i = 0; i < ordered.length; i++) {
+            JobRow r = ordered[descending ? ordered.length - 1 - i : i];
+            if (passes.test(r)) {
+                if (total >= from && total < to) {
                     names.add(r.name);
                 }
-            }
-            return new Selection<>(rows.size(), names, null);
-        }
-        List<Label> required = new ArrayList<>();
-        NavigableSet<JobRow> smallest = null;
-        for (Map.Entry<String, String> m : filter.metadata().entrySet()) {
-            Labelled l = labelled.get(new Label(m.getKey(), m.getValue()));
-            if (l == null) {
-                return new Selection<>(0, names, null); // no job carries it
-            }
-            required.add(l.label());
-            if (smallest == null || l.rows().size() < smallest.size()) {
-                smallest = l.rows();
-            }
-        }
-        Iterable<JobRow> candidates = smallest == null ? (descending ? rows.descendingMap() : rows).values()
-                : descending ? smallest.descendingSet() : smallest;
-        Predicate<JobRow> passes = passes(filter, required);
-        int total = 0;
-        if (sort == JobSort.NAME) {
-            // the candidates come in the asked order already
-            for (JobRow r : candidates) {
-                if (passes.test(r)) {
-                    if (total >= from && total < to) {
-                        names.add(r.name);
-                    }
-                    total++;
-                }
-            }
-            return new Selection<>(total, names, null);
-        }
-        List<JobRow> matching = new ArrayList<>();
-        for (JobRow r : candidates) {
-            if (passes.test(r)) {
-                matching.add(r);
-            }
-        }
-        total = matching.size();
-        int lo = Math.min(from, total);
-        int hi = Math.min(to, total);
-        if (lo < hi) {
-            JobRow[] ranked = matching.toArray(new JobRow[0]);
-            Comparator<JobRow> order = sort.rows(descending);
-            PartialSort.slice(ranked, lo, hi, order);
-            for (int i = lo; i < hi; i++) {
-                names.add(ranked[i].name);
+                total++;
             }
         }
         return new Selection<>(total, names, null);
     }
 
-    private static Predicate<JobRow> passes(JobFilter filter, List<Label> required) {
+    /**
+     * The matches ranked [from, to) by a numeric key, ties by name: {@code byName} is in name order, so a match's
+     * position among the matches is its name's rank, and only the slice is sorted.
+     */
+    private static <S> Selection<S> ranked(JobRow[] byName, Predicate<JobRow> passes, ToLongFunction<JobRow> key,
+                                          boolean descending, int from, int to) {
+        JobRow[] matching = new JobRow[byName.length];
+        long[] keys = new long[byName.length];
+        int total = 0;
+        for (JobRow r : byName) {
+            if (passes.test(r)) {
+                matching[total] = r;
+                keys[total] = key.applyAsLong(r);
+                total++;
+            }
+        }
+        int lo = Math.min(from, total);
+        int hi = Math.min(to, total);
+        int[] order = PartialSort.slice(keys, total, lo, hi, descending);
+        List<String> names = new ArrayList<>(Math.max(0, hi - lo));
+        for (int i = lo; i < hi; i++) {
+            names.add(matching[order[i]].name);
+        }
+        return new Selection<>(total, names, null);
+    }
+
+    private Predicate<JobRow> passes(JobFilter filter) {
         String text = filter.text() == null ? null : filter.text().toLowerCase(Locale.ROOT);
+        boolean[] hits = text == null ? null : searchText().find(text);
         String status = filter.status();
         Boolean disabled = filter.disabled();
-        Label[] labels = required.toArray(new Label[0]);
+        String[] labels = new String[filter.metadata().size() * 2];
+        int i = 0;
+        for (Map.Entry<String, String> m : filter.metadata().entrySet()) {
+            labels[i++] = m.getKey().intern();
+            labels[i++] = m.getValue().intern();
+        }
         return r -> {
             if (disabled != null && r.disabled != disabled) {
                 return false;
@@ -190,62 +213,100 @@ public final class JobIndex {
             if (status != null && !status.equals(r.status)) {
                 return false;
             }
-            for (Label l : labels) {
-                if (!r.has(l)) {
+            for (int l = 0; l < labels.length; l += 2) {
+                if (!r.has(labels[l], labels[l + 1])) {
                     return false;
                 }
             }
-            return text == null || r.mentions(text);
+            return text == null || (hits != null ? hits[r.slot] : r.mentions(text));
         };
+    }
+
+    /** The rows in a text order: built by the first reader that asks (under the read lock), kept by writers after. */
+    private TextOrder textOrder(JobSort sort) {
+        TextOrder order = sort == JobSort.DISPLAYNAME ? displaynames : schedules;
+        if (order == null) {
+            synchronized (building) {
+                order = sort == JobSort.DISPLAYNAME ? displaynames : schedules;
+                if (order == null) {
+                    order = new TextOrder(sort, rows.values());
+                    if (sort == JobSort.DISPLAYNAME) {
+                        displaynames = order;
+                    } else {
+                        schedules = order;
+                    }
+                }
+            }
+        }
+        return order;
+    }
+
+    /** The texts laid out for {@code q}: built by the first reader after a change (two may both build it). */
+    private SearchText searchText() {
+        SearchText t = searchText;
+        if (t == null) {
+            t = SearchText.of(bySlot);
+            searchText = t;
+        }
+        return t;
     }
 
     private void put(Job job) {
         JobRow row = rows.get(job.name());
         if (row == null) {
-            row = new JobRow(job.name());
-            rows.put(row.name, row);
-        }
-        row.set(job);
-        Label[] labels = labels(job.metadata());
-        if (!Arrays.equals(row.labels, labels)) {
-            unlabel(row);
-            row.labels = labels;
-            for (Label l : labels) {
-                labelled.computeIfAbsent(l, k -> new Labelled(k, new TreeSet<>(BY_NAME))).rows().add(row);
+            Integer free = freeSlots.poll();
+            row = new JobRow(job.name(), free == null ? bySlot.size() : free);
+            if (free == null) {
+                bySlot.add(row);
+            } else {
+                bySlot.set(free, row);
             }
+            row.set(job);
+            rows.put(row.name, row);
+            byName.changed();
+            searchText = null;
+            add(displaynames, row);
+            add(schedules, row);
+            return;
+        }
+        // a row leaves a sorted set before the field that places it changes, and comes back after
+        boolean renamed = !row.displayname.equals(JobRow.displayname(job));
+        boolean rescheduled = !row.schedule.equals(JobRow.schedule(job));
+        TextOrder d = renamed ? displaynames : null;
+        TextOrder s = rescheduled ? schedules : null;
+        remove(d, row);
+        remove(s, row);
+        row.set(job);
+        add(d, row);
+        add(s, row);
+        if (renamed) {
+            searchText = null;
         }
     }
 
     private void remove(String name) {
         JobRow row = rows.remove(name);
         if (row != null) {
-            unlabel(row);
+            bySlot.set(row.slot, null);
+            freeSlots.push(row.slot);
+            byName.changed();
+            searchText = null;
+            remove(displaynames, row);
+            remove(schedules, row);
         }
     }
 
-    private void unlabel(JobRow row) {
-        for (Label l : row.labels) {
-            Labelled set = labelled.get(l);
-            set.rows().remove(row);
-            if (set.rows().isEmpty()) {
-                labelled.remove(l);
-            }
+    private static void add(TextOrder order, JobRow row) {
+        if (order != null) {
+            order.rows.add(row);
+            order.array.changed();
         }
-        row.labels = NO_LABELS;
     }
 
-    /** The job's metadata as shared labels, sorted by key; a label met for the first time gets its (empty) set. */
-    private Label[] labels(Map<String, String> metadata) {
-        if (metadata == null || metadata.isEmpty()) {
-            return NO_LABELS;
+    private static void remove(TextOrder order, JobRow row) {
+        if (order != null) {
+            order.rows.remove(row);
+            order.array.changed();
         }
-        Label[] out = new Label[metadata.size()];
-        int i = 0;
-        for (Map.Entry<String, String> m : metadata.entrySet()) {
-            Label l = new Label(m.getKey(), m.getValue() == null ? "" : m.getValue());
-            out[i++] = labelled.computeIfAbsent(l, k -> new Labelled(k, new TreeSet<>(BY_NAME))).label();
-        }
-        Arrays.sort(out, Comparator.comparing(Label::key));
-        return out;
     }
 }

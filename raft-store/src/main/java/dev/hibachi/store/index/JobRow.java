@@ -3,12 +3,15 @@ package dev.hibachi.store.index;
 import dev.hibachi.store.model.Job;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a listing filters and sorts one job on, and nothing more: the job itself stays in RocksDB and only the
  * jobs of a page are read from there. Times are nanoseconds since the epoch ({@link #NEVER} when unset), so a
- * row holds no {@link Instant} objects.
+ * row holds no {@link Instant} objects; schedules and metadata are interned strings, shared by every row that
+ * has the same one. About 300 bytes a job with two metadata entries.
  *
  * <p>Changed in place by {@link JobIndex} under its write lock and read only under its read lock; its name
  * never changes, so the sorted sets that hold it stay sorted.
@@ -16,14 +19,12 @@ import java.util.Locale;
 final class JobRow {
     /** An unset time: before every other, as Dkron's zero time and JSON's null sort. */
     static final long NEVER = Long.MIN_VALUE;
-    static final Label[] NO_LABELS = new Label[0];
+    static final String[] NO_LABELS = new String[0];
 
     final String name;
-    /** The name in lower case (the same object when it already is, as valid names are). */
-    final String foldedName;
+    /** Where this row's text is in {@link SearchText}: a small number, reused after its job is deleted. */
+    final int slot;
     String displayname;
-    /** The display name in lower case (the same object when it already is): what {@code q} and its order use. */
-    String foldedDisplayname;
     String schedule;
     /** The job's status, one of a few shared constants. */
     String status;
@@ -33,20 +34,20 @@ final class JobRow {
     long lastSuccess;
     long lastError;
     long next;
-    /** The job's metadata, as the index's shared labels, sorted by key. */
-    Label[] labels;
+    /** The job's metadata, sorted by key, as {@code key0, value0, key1, value1, ...}, interned. */
+    String[] labels = NO_LABELS;
 
-    JobRow(String name) {
+    JobRow(String name, int slot) {
         this.name = name;
-        this.foldedName = name.toLowerCase(Locale.ROOT);
-        this.labels = NO_LABELS;
+        this.slot = slot;
     }
 
-    /** Takes every listing field of {@code job} except its labels (the index keeps those with its label sets). */
+    /** Takes every listing field of {@code job}, keeping the strings it holds already when they are equal. */
     void set(Job job) {
-        displayname = job.displayname() == null ? "" : job.displayname();
-        foldedDisplayname = displayname.toLowerCase(Locale.ROOT);
-        schedule = job.schedule() == null ? "" : job.schedule();
+        String d = displayname(job);
+        displayname = d.equals(displayname) ? displayname : d;
+        String s = schedule(job);
+        schedule = s.equals(schedule) ? schedule : s.intern();
         status = status(job.status());
         disabled = job.disabled();
         successCount = job.successCount();
@@ -54,20 +55,54 @@ final class JobRow {
         lastSuccess = nanos(job.lastSuccess());
         lastError = nanos(job.lastError());
         next = nanos(job.next());
+        String[] l = labels(job.metadata());
+        labels = Arrays.equals(l, labels) ? labels : intern(l);
     }
 
-    boolean has(Label label) {
-        for (Label l : labels) {
-            if (l == label || l.equals(label)) {
-                return true;
+    static String displayname(Job job) {
+        return job.displayname() == null ? "" : job.displayname();
+    }
+
+    static String schedule(Job job) {
+        return job.schedule() == null ? "" : job.schedule();
+    }
+
+    /** Whether the job's metadata has {@code key} with exactly {@code value} (both interned: mostly one compare). */
+    boolean has(String key, String value) {
+        for (int i = 0; i < labels.length; i += 2) {
+            if (labels[i] == key || labels[i].equals(key)) {
+                return labels[i + 1] == value || labels[i + 1].equals(value);
             }
         }
         return false;
     }
 
-    /** Whether the name or the display name contains {@code folded} (a lower-case text). */
+    /** Whether the name or the display name contains {@code folded} (lower case), asking each apart. */
     boolean mentions(String folded) {
-        return foldedName.contains(folded) || foldedDisplayname.contains(folded);
+        return name.toLowerCase(Locale.ROOT).contains(folded)
+                || displayname.toLowerCase(Locale.ROOT).contains(folded);
+    }
+
+    private static String[] labels(Map<String, String> metadata) {
+        if (metadata == null || metadata.isEmpty()) {
+            return NO_LABELS;
+        }
+        String[] keys = metadata.keySet().toArray(new String[0]);
+        Arrays.sort(keys);
+        String[] out = new String[keys.length * 2];
+        for (int i = 0; i < keys.length; i++) {
+            String v = metadata.get(keys[i]);
+            out[2 * i] = keys[i];
+            out[2 * i + 1] = v == null ? "" : v;
+        }
+        return out;
+    }
+
+    private static String[] intern(String[] labels) {
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = labels[i].intern();
+        }
+        return labels;
     }
 
     /** The statuses the store writes, as shared constants; anything else is kept as it is. */

@@ -56,9 +56,12 @@ public sealed interface Query {
             sort = sort == null ? ExecutionSort.STARTED_AT : sort;
         }
 
-        /** The newest {@code limit} (by start), output cut to {@code outputLimit} bytes (-1: all). */
+        /**
+         * The newest {@code limit} (by start; 0 or less: all, as the limit of this query always meant), output cut to
+         * {@code outputLimit} bytes (-1: all).
+         */
         public static ListExecutions newest(String job, int limit, int outputLimit) {
-            return new ListExecutions(job, ExecutionSort.STARTED_AT, true, 0, limit, outputLimit);
+            return new ListExecutions(job, ExecutionSort.STARTED_AT, true, 0, limit <= 0 ? -1 : limit, outputLimit);
         }
     }
 

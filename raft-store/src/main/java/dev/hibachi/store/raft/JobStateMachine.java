@@ -137,7 +137,7 @@ public final class JobStateMachine extends BaseStateMachine {
             db = opened;
             applier = new Applier(opened, this::publish);
             setLastAppliedTermIndex(TermIndex.valueOf(applied[1], applied[0]));
-            LOG.info("Job store open at {}, applied index {}", liveDir, applied[0]);
+            LOG.info("Job store open at {}, applied index {}, {} jobs", liveDir, applied[0], opened.jobIndex().size());
         } finally {
             lock.writeLock().unlock();
         }

@@ -98,6 +98,8 @@ class JobIndexTest {
         assertThat(names(text("door"))).as("display name, any case").containsExactly("web-1");
         assertThat(names(text("BackUp"))).as("name or display name, any case").containsExactly("db-backup");
         assertThat(names(text("zzz"))).isEmpty();
+        assertThat(names(text("1\u0000front"))).as("never across name and display name").isEmpty();
+        assertThat(names(text("web-1\u0000"))).isEmpty();
 
         assertThat(names(new JobFilter(null, null, "success", null))).containsExactly("web-1");
         assertThat(names(new JobFilter(null, null, "failed", null))).containsExactly("web-2");
@@ -155,6 +157,15 @@ class JobIndexTest {
         write(stored("x").withDisabled(true));
         assertThat(names(new JobFilter(null, null, null, true))).containsExactly("x");
         assertThat(names(filter(Map.of("team", "b")))).as("labels kept by an unrelated change").containsExactly("x");
+
+        assertThat(names(text("renamed"))).isEmpty();
+        assertThat(names(JobFilter.NONE, JobSort.DISPLAYNAME, false, 0, -1)).containsExactly("x", "y");
+        write(with(stored("x"), Map.of("displayname", "Renamed", "schedule", "@hourly")),
+                with(stored("y"), "displayname", "Also"));
+        assertThat(names(text("renamed"))).containsExactly("x");
+        assertThat(names(JobFilter.NONE, JobSort.DISPLAYNAME, false, 0, -1)).containsExactly("y", "x");
+        assertThat(names(JobFilter.NONE, JobSort.SCHEDULE, false, 0, -1)).containsExactly("y", "x");
+        assertThat(names(JobFilter.NONE, JobSort.SCHEDULE, true, 0, -1)).containsExactly("x", "y");
     }
 
     @Test
@@ -206,7 +217,7 @@ class JobIndexTest {
     }
 
     @Test
-    void aReopenedStoreRebuildsTheSameIndex() {
+    void changesDeletesAndAReopenKeepEveryListingRight() {
         Random random = new Random(11);
         Map<String, Job> jobs = randomJobs(random, 400);
         jobs.values().forEach(this::write);
@@ -221,6 +232,12 @@ class JobIndexTest {
                 jobs.put(name, changed);
             }
         }
+        for (int i = 400; i < 440; i++) { // new jobs take the slots of deleted ones
+            Job added = randomJob(random, "job-" + i);
+            write(added);
+            jobs.put(added.name(), added);
+        }
+        assertListingsMatch(random, jobs, 100);
         List<Object> before = answers(new Random(3), 100);
         db.close();
         db = JobDatabase.open(dir.resolve("store"));
@@ -348,7 +365,7 @@ class JobIndexTest {
         Comparator<Instant> time = Comparator.nullsFirst(Comparator.naturalOrder());
         Comparator<Job> field = switch (sort) {
             case NAME -> (a, b) -> 0;
-            case DISPLAYNAME -> Comparator.comparing((Job j) -> j.displayname().toLowerCase(Locale.ROOT))
+            case DISPLAYNAME -> Comparator.comparing(Job::displayname, String.CASE_INSENSITIVE_ORDER)
                     .thenComparing(Job::displayname);
             case SCHEDULE -> Comparator.comparing(Job::schedule, String.CASE_INSENSITIVE_ORDER)
                     .thenComparing(Job::schedule);
@@ -403,7 +420,8 @@ class JobIndexTest {
         if (random.nextInt(4) == 0) {
             metadata.put("env", random.nextBoolean() ? "prod" : "dev");
         }
-        String text = random.nextInt(4) == 0 ? new String[]{"alp", "GAM", "job-1", "a"}[random.nextInt(4)] : null;
+        String[] texts = {"alp", "GAM", "job-1", "a", "1 ", "3\u0000"};
+        String text = random.nextInt(4) == 0 ? texts[random.nextInt(texts.length)] : null;
         String status = random.nextInt(4) == 0 ? STATUSES[random.nextInt(STATUSES.length)] : null;
         Boolean disabled = random.nextInt(4) == 0 ? random.nextBoolean() : null;
         return new JobFilter(metadata, text, status, disabled);

@@ -93,6 +93,11 @@ class ListingQueriesTest {
                 .containsExactly("3-1-n1", "1-2-n1", "2-1-n2", "2-1-n1", "1-1-n1");
         assertThat(newest.executions().get(1).output()).isEqualTo("retry");
 
+        assertThat(answer(Query.ListExecutions.newest("etl", 0, -1), ExecutionList.class).executions())
+                .as("no limit: all").hasSize(5);
+        assertThat(answer(Query.ListExecutions.newest("etl", 2, -1), ExecutionList.class).executions())
+                .extracting(Execution::id).containsExactly("3-1-n1", "1-2-n1");
+
         ExecutionList byEnd = answer(new Query.ListExecutions("etl", ExecutionSort.FINISHED_AT, false, 0, -1, -1),
                 ExecutionList.class);
         assertThat(byEnd.executions()).extracting(Execution::id).as("running first, as Go's zero time")
