@@ -2,29 +2,20 @@ package dev.hibachi.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code hibachi jobs executions NAME}: a job's recent executions ({@code GET /v1/jobs/{name}/executions}). */
 @Command(name = "executions", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = {"Lists a job's recent executions: every attempt of every run on every member, with its"
                 + " status, exit code and output. The table shows the start of each output; --json shows it whole."})
-final class JobsExecutionsCommand implements Callable<Integer> {
+final class JobsExecutionsCommand extends AgentRequestCommand {
     /** Characters of output asked for the table: the agent keeps the end of each output within this limit. */
     static final int TABLE_OUTPUT_LIMIT = 1_000;
     private static final int OUTPUT_COLUMN = 60;
-
-    @Mixin
-    AgentAddress agent;
-
-    @Mixin
-    JsonOutput output = new JsonOutput();
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The job.")
     String job;
@@ -34,22 +25,19 @@ final class JobsExecutionsCommand implements Callable<Integer> {
             "Default: " + TABLE_OUTPUT_LIMIT + " for the table, all of it with --json."})
     Integer outputSizeLimit;
 
-    @Spec
-    CommandSpec spec;
-
     JobsExecutionsCommand(Map<String, String> env) {
-        agent = new AgentAddress(env);
+        super(env);
     }
 
     @Override
-    public Integer call() throws ApiCallFailed {
-        Integer limit = outputSizeLimit != null ? outputSizeLimit : output.on() ? null : TABLE_OUTPUT_LIMIT;
-        JsonNode executions = new ApiClient(agent.uri()).get("/v1/jobs/" + ApiClient.segment(job) + "/executions"
+    JsonNode ask(ApiClient api) throws ApiCallFailed {
+        Integer limit = outputSizeLimit != null ? outputSizeLimit : json() ? null : TABLE_OUTPUT_LIMIT;
+        return api.get("/v1/jobs/" + ApiClient.segment(job) + "/executions"
                 + (limit == null ? "" : ApiClient.query(Map.of("output_size_limit", String.valueOf(limit)))));
-        if (output.on()) {
-            JsonOutput.print(spec.commandLine().getOut(), executions);
-            return 0;
-        }
+    }
+
+    @Override
+    void show(JsonNode executions, PrintWriter out) {
         TextTable table = new TextTable("ID", "Node", "Attempt", "Started", "Finished", "Status", "Exit", "Output");
         for (JsonNode e : executions) {
             table.row(e.path("id").asText(), e.path("node_name").asText(), e.path("attempt").asText(),
@@ -57,7 +45,6 @@ final class JobsExecutionsCommand implements Callable<Integer> {
                     TextTable.text(e.path("status")), TextTable.text(e.path("exit_code")),
                     TextTable.firstLine(e.path("output").asText(), OUTPUT_COLUMN));
         }
-        table.print(spec.commandLine().getOut());
-        return 0;
+        table.print(out);
     }
 }

@@ -2,49 +2,35 @@ package dev.hibachi.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /** {@code hibachi jobs get NAME}: one job, every field ({@code GET /v1/jobs/{name}}). */
 @Command(name = "get", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Shows one job: its definition and what the cluster keeps about it (counters, status, next run).")
-final class JobsGetCommand implements Callable<Integer> {
+final class JobsGetCommand extends AgentRequestCommand {
     /** The fields that hold instants, shown to the second in UTC. */
     private static final Set<String> INSTANTS = Set.of("last_success", "last_error", "next", "starts_at", "expires_at");
-
-    @Mixin
-    AgentAddress agent;
-
-    @Mixin
-    JsonOutput output = new JsonOutput();
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The job.")
     String job;
 
-    @Spec
-    CommandSpec spec;
-
     JobsGetCommand(Map<String, String> env) {
-        agent = new AgentAddress(env);
+        super(env);
     }
 
     @Override
-    public Integer call() throws ApiCallFailed {
-        JsonNode found = new ApiClient(agent.uri()).get("/v1/jobs/" + ApiClient.segment(job));
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.on()) {
-            JsonOutput.print(out, found);
-            return 0;
-        }
+    JsonNode ask(ApiClient api) throws ApiCallFailed {
+        return api.get("/v1/jobs/" + ApiClient.segment(job));
+    }
+
+    @Override
+    void show(JsonNode found, PrintWriter out) {
         int width = 0;
         for (var names = found.fieldNames(); names.hasNext(); ) {
             width = Math.max(width, names.next().length());
@@ -54,8 +40,6 @@ final class JobsGetCommand implements Callable<Integer> {
             out.println(field.getKey() + ":" + " ".repeat(width - field.getKey().length() + 1)
                     + value(field.getKey(), field.getValue()));
         }
-        out.flush();
-        return 0;
     }
 
     /** A field's value on one line: maps as {@code k=v,k=v}, lists comma-separated, instants to the second. */
