@@ -106,12 +106,7 @@ public final class JobsController {
      */
     @Get
     public HttpResponse<byte[]> list(HttpRequest<?> request) throws StoreUnavailableException, BadRequest {
-        Query.ListJobs listing;
-        try {
-            listing = jobListing(ListParameters.of(request));
-        } catch (ListParameters.BadParameter e) {
-            return Responses.error(400, e.getMessage(), e.field());
-        }
+        Query.ListJobs listing = jobListing(ListParameters.of(request));
         return page(agent.jobs().jobs(listing, ReadParameters.consistency(request)), "jobs", listing.start(),
                 listing.end());
     }
@@ -199,12 +194,7 @@ public final class JobsController {
     @Get("/{name}/executions")
     public HttpResponse<byte[]> executions(@PathVariable String name, HttpRequest<?> request)
             throws StoreUnavailableException, BadRequest {
-        Query.ListExecutions listing;
-        try {
-            listing = executionListing(name, ListParameters.of(request));
-        } catch (ListParameters.BadParameter e) {
-            return Responses.error(400, e.getMessage(), e.field());
-        }
+        Query.ListExecutions listing = executionListing(name, ListParameters.of(request));
         return page(agent.jobs().executions(listing, ReadParameters.consistency(request)), "executions",
                 listing.start(), listing.end());
     }
@@ -258,11 +248,11 @@ public final class JobsController {
         return withTotalCount(agent.jobs().misses(name, 0, ReadParameters.consistency(request)));
     }
 
-    private static Query.ListJobs jobListing(ListParameters p) throws ListParameters.BadParameter {
+    private static Query.ListJobs jobListing(ListParameters p) throws BadRequest {
         String sortName = p.text("_sort");
         JobSort sort = sortName == null ? JobSort.NAME : JobSort.ofParam(sortName);
         if (sort == null) {
-            throw new ListParameters.BadParameter("_sort must be one of id, " + Arrays.stream(JobSort.values())
+            throw new BadRequest("_sort must be one of id, " + Arrays.stream(JobSort.values())
                     .map(JobSort::param).collect(Collectors.joining(", ")) + " (got \"" + sortName + "\")", "_sort");
         }
         JobFilter filter = new JobFilter(p.metadata(), p.text("q"), status(p.text("status")), p.bool("disabled"));
@@ -270,7 +260,7 @@ public final class JobsController {
     }
 
     /** Dkron's status filter as the status a job holds: {@code untriggered} is a job that has not finished a run. */
-    private static String status(String value) throws ListParameters.BadParameter {
+    private static String status(String value) throws BadRequest {
         if (value == null) {
             return null;
         }
@@ -283,18 +273,18 @@ public final class JobsController {
             case "untriggered":
                 return "";
             default:
-                throw new ListParameters.BadParameter("status must be one of success, failed, partially_failed, "
+                throw new BadRequest("status must be one of success, failed, partially_failed, "
                         + "untriggered (got \"" + value + "\")" + (v.equals("running") ? "; a job's status is its "
                         + "last finished run's: running ones show in its executions" : ""), "status");
         }
     }
 
     private static Query.ListExecutions executionListing(String job, ListParameters p)
-            throws ListParameters.BadParameter {
+            throws BadRequest {
         String sortName = p.text("_sort");
         ExecutionSort sort = sortName == null ? ExecutionSort.STARTED_AT : ExecutionSort.ofParam(sortName);
         if (sort == null) {
-            throw new ListParameters.BadParameter("_sort must be one of id, " + Arrays.stream(ExecutionSort.values())
+            throw new BadRequest("_sort must be one of id, " + Arrays.stream(ExecutionSort.values())
                     .map(ExecutionSort::param).collect(Collectors.joining(", ")) + " (got \"" + sortName + "\")",
                     "_sort");
         }

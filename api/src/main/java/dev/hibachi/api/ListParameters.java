@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The query string of a list request ({@code GET /v1/jobs}, {@code GET /v1/jobs/{name}/executions}), read
- * strictly: a value its parameter cannot take is a {@link BadParameter} that names the parameter, answered 400
+ * strictly: a value its parameter cannot take is a {@link BadRequest} that names the parameter, answered 400
  * with a JSON error (Dkron ignores some of these and answers 500 for others). An empty value counts as absent,
  * except in {@code metadata[key]=}, where it asks for an empty value; parameters it does not know are ignored,
  * as Dkron does. Read from the raw parameters, so that {@code metadata[key]} names of any key are seen.
@@ -34,20 +34,20 @@ final class ListParameters {
     }
 
     /** A slice index ({@code _start}, {@code _end}): -1 when absent; a number too large to matter is the largest. */
-    int index(String name) throws BadParameter {
+    int index(String name) throws BadRequest {
         String v = text(name);
         if (v == null) {
             return -1;
         }
         if (!v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new BadParameter(name + " must be a whole number, 0 or more (got \"" + v + "\")", name);
+            throw new BadRequest(name + " must be a whole number, 0 or more (got \"" + v + "\")", name);
         }
         String digits = v.replaceFirst("^0+(?=.)", "");
         return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
     }
 
     /** {@code _order}: {@code ASC} or {@code DESC}, in any case. */
-    boolean descending(boolean byDefault) throws BadParameter {
+    boolean descending(boolean byDefault) throws BadRequest {
         String v = text("_order");
         if (v == null) {
             return byDefault;
@@ -58,12 +58,12 @@ final class ListParameters {
             case "DESC":
                 return true;
             default:
-                throw new BadParameter("_order must be ASC or DESC (got \"" + v + "\")", "_order");
+                throw new BadRequest("_order must be ASC or DESC (got \"" + v + "\")", "_order");
         }
     }
 
     /** A {@code true}/{@code false} parameter, in any case; null when absent. */
-    Boolean bool(String name) throws BadParameter {
+    Boolean bool(String name) throws BadRequest {
         String v = text(name);
         if (v == null) {
             return null;
@@ -74,7 +74,7 @@ final class ListParameters {
             case "false":
                 return false;
             default:
-                throw new BadParameter(name + " must be true or false (got \"" + v + "\")", name);
+                throw new BadRequest(name + " must be true or false (got \"" + v + "\")", name);
         }
     }
 
@@ -82,7 +82,7 @@ final class ListParameters {
      * Every {@code metadata[key]=value}. A key given twice must have the same value both times: a job has one
      * value per key, so two would match nothing, which is more likely a mistake than a question.
      */
-    Map<String, String> metadata() throws BadParameter {
+    Map<String, String> metadata() throws BadRequest {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> p : values.entrySet()) {
             String name = p.getKey();
@@ -90,7 +90,7 @@ final class ListParameters {
                 continue;
             }
             if (!name.endsWith("]") || name.length() == METADATA.length() + 1) {
-                throw new BadParameter("a metadata filter is metadata[key]=value, with a key (got \"" + name + "\")",
+                throw new BadRequest("a metadata filter is metadata[key]=value, with a key (got \"" + name + "\")",
                         name);
             }
             String key = name.substring(METADATA.length(), name.length() - 1);
@@ -98,25 +98,11 @@ final class ListParameters {
                 String v = value == null ? "" : value;
                 String before = out.putIfAbsent(key, v);
                 if (before != null && !before.equals(v)) {
-                    throw new BadParameter(name + " is given twice with different values (\"" + before + "\", \"" + v
+                    throw new BadRequest(name + " is given twice with different values (\"" + before + "\", \"" + v
                             + "\"); a job has one value per key", name);
                 }
             }
         }
         return out;
-    }
-
-    /** A query parameter that cannot mean anything: answered 400, naming it in {@code field}. */
-    static final class BadParameter extends Exception {
-        private final String field;
-
-        BadParameter(String message, String field) {
-            super(message, null, false, false);
-            this.field = field;
-        }
-
-        String field() {
-            return field;
-        }
     }
 }
