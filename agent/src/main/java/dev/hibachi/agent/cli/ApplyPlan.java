@@ -1,13 +1,13 @@
 package dev.hibachi.agent.cli;
 
+import dev.hibachi.agent.ParentsFirst;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -87,10 +87,12 @@ final class ApplyPlan {
                 unchanged.add(d.definition().name());
             }
         }
-        List<Step> ordered = new ArrayList<>();
-        Set<String> placed = new LinkedHashSet<>();
-        for (String name : writes.keySet()) {
-            placeParentsFirst(name, writes, placed, ordered);
+        List<Step> ordered;
+        try {
+            ordered = new ArrayList<>(ParentsFirst.order(writes.values(), Step::job,
+                    s -> s.after().isEmpty() ? "" : s.after().get(0)));
+        } catch (ParentsFirst.CycleException e) {
+            throw new IllegalStateException("a cycle of parents passed checkParent: " + e.getMessage(), e);
         }
         // A step waits only for steps of this plan: a parent that is unchanged or already there is no step.
         ordered.replaceAll(s -> new Step(s.action(), s.job(), s.wanted(), s.changes(),
@@ -131,17 +133,6 @@ final class ApplyPlan {
                 break; // a cycle above this job, not through it: reported from one of its own jobs
             }
         }
-    }
-
-    private static void placeParentsFirst(String name, Map<String, Step> writes, Set<String> placed, List<Step> out) {
-        Step step = writes.get(name);
-        if (step == null || !placed.add(name)) {
-            return;
-        }
-        for (String parent : step.after()) {
-            placeParentsFirst(parent, writes, placed, out);
-        }
-        out.add(step);
     }
 
     /** How many ancestors {@code name} has in the cluster (the store never holds a cycle). */
