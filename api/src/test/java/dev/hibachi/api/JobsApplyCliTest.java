@@ -356,6 +356,22 @@ class JobsApplyCliTest {
     }
 
     @Test
+    void anExportWarnsOfAFileWhoseJobIsGoneAndLeavesIt() throws Exception {
+        api.putJob(JobsApiTest.manualJob("exp-gone", "true"));
+        api.putJob(JobsApiTest.manualJob("exp-kept", "true"));
+        Path exported = dir.resolve("exported");
+        assertThat(jobs("export", exported.toString()).exit()).isZero();
+        api.delete("/v1/jobs/exp-gone");
+
+        Run r = jobs("export", exported.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err().strip()).isEqualTo("Warning: " + exported.resolve("exp-gone.yaml") + " is named after no"
+                + " job of the cluster; left as it is (delete it, or applying the directory creates that job again)");
+        assertThat(r.out().strip()).isEqualTo("Exported 1 job to " + exported + " (0 written, 1 unchanged).");
+        assertThat(list(exported)).containsExactly("exp-gone.yaml", "exp-kept.yaml");
+    }
+
+    @Test
     void anExportAsJsonAppliesBackAsNoChangeToo() throws Exception {
         putVariedJobs();
         Path exported = dir.resolve("json");

@@ -99,8 +99,8 @@ final class JobsExportCommand implements Callable<Integer> {
                 }
             }
             for (Path stale : stale(names)) {
-                err.println("Warning: " + stale + " defines no job of the cluster any more; left as it is (delete it"
-                        + " from the directory, or hibachi jobs apply --prune would see it as a job to keep)");
+                err.println("Warning: " + stale + " is named after no job of the cluster; left as it is (delete it,"
+                        + " or applying the directory creates that job again)");
             }
         } catch (IOException | UncheckedIOException e) {
             err.println(spec.commandLine().getColorScheme().errorText("Error: cannot write to " + dir + ": "
