@@ -2,6 +2,7 @@ package dev.hibachi.agent;
 
 import dev.hibachi.agent.cluster.Membership;
 import dev.hibachi.agent.dispatch.TargetSelector;
+import dev.hibachi.agent.exec.ErrorPattern;
 import dev.hibachi.agent.exec.InvalidExecutorConfigException;
 import dev.hibachi.agent.run.ExecutorRegistry;
 import dev.hibachi.store.apply.Reply;
@@ -117,7 +118,9 @@ public final class JobService {
                     : "unknown executor \"" + executor + "\" (known: " + executors.names() + ")", "executor");
         }
         try {
-            found.get().validate(job.executorConfig() == null ? Map.of() : job.executorConfig());
+            Map<String, String> config = job.executorConfig() == null ? Map.of() : job.executorConfig();
+            found.get().validate(config);
+            ErrorPattern.validate(config);
         } catch (InvalidExecutorConfigException e) {
             return Reply.refused(400, e.getMessage(), "executor_config");
         }
