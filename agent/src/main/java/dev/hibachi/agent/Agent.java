@@ -165,8 +165,11 @@ public final class Agent implements AutoCloseable {
     private void joinCluster() throws Exception {
         AgentConfig.HostPort gossip = config.advertiseAddr();
         String raft = config.server() ? gossip.host() + ":" + config.rpcPort() : "";
-        Member self = new Member(config.nodeName(), incarnation, config.tags(), config.server(),
-                config.httpAddr().toString(), raft, gossip.host(), gossip.port(), Member.Status.ALIVE);
+        // Other members call this address (live output), so a wildcard listen address is advertised as the
+        // gossip host, as the Raft address is.
+        String http = config.httpAddr().isAnyAddress() ? gossip.host() + ":" + config.httpAddr().port()
+                : config.httpAddr().toString();
+        Member self = new Member(config.nodeName(), incarnation, config.tags(), config.server(), http, raft, gossip.host(), gossip.port(), Member.Status.ALIVE);
         // --retry-join's hosts are initial hosts too: JGroups' merge protocol keeps asking them (every 2-5 s)
         // until they answer, which is the retrying Dkron's flag asks for.
         List<InetSocketAddress> join = java.util.stream.Stream.concat(config.join().stream(), config.retryJoin().stream())

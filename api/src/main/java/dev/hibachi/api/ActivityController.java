@@ -1,5 +1,6 @@
 package dev.hibachi.api;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.hibachi.agent.Agent;
 import dev.hibachi.store.apply.Reply;
 import dev.hibachi.store.raft.StoreUnavailableException;
@@ -20,20 +21,49 @@ public final class ActivityController {
     static final int MAX_DAYS = 365;
 
     private final Agent agent;
+    private final LiveTails tails;
 
-    public ActivityController(Agent agent) {
+    ActivityController(Agent agent, LiveTails tails) {
         this.agent = agent;
+        this.tails = tails;
     }
 
     /**
      * Every execution running now, in every job, oldest start first, with {@code X-Total-Count}. Dkron asks each
-     * server's memory; here the store's open attempts answer, so a run on a client agent shows too.
+     * server's memory; here the store's open attempts answer, so a run on a client agent shows too. Each one's
+     * {@code output} is its live tail (the last {@code ?tail=N} bytes, 4,096 by default), asked of the member that
+     * runs it. {@code ?local=true} answers from this member's memory only: its own running attempts, with tails.
      */
     @Get("/busy")
     public HttpResponse<byte[]> busy(HttpRequest<?> request) throws StoreUnavailableException, BadRequest {
+        int tail = tailBytes(request.getParameters().get("tail"));
+        if (OutputController.flag(request.getParameters().get("local"), "local")) {
+            ArrayNode local = tails.local(tail);
+            return Responses.json(HttpStatus.OK, local).header("X-Total-Count", String.valueOf(local.size()));
+        }
         Reply reply = agent.jobs().running(ReadParameters.consistency(request));
+        if (reply.ok() && reply.value() instanceof ArrayNode executions) {
+            tails.fill(executions, tail);
+        }
         MutableHttpResponse<byte[]> response = Responses.of(reply, HttpStatus.OK);
         return reply.ok() ? response.header("X-Total-Count", String.valueOf(reply.value().size())) : response;
+    }
+
+    /** {@code ?tail=N}: how many last bytes of each running execution's output to show. */
+    static int tailBytes(String text) throws BadRequest {
+        if (text == null || text.isBlank()) {
+            return LiveTails.DEFAULT_BYTES;
+        }
+        try {
+            int bytes = Integer.parseInt(text.strip());
+            if (bytes >= 0 && bytes <= LiveTails.MAX_BYTES) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new BadRequest("expected a number of bytes from 0 to " + LiveTails.MAX_BYTES + ", got \"" + text
+                + "\"", "tail");
     }
 
     /**

@@ -36,7 +36,12 @@ public record RunOrder(String leader, long term, List<Attempt> attempts) {
         }
 
         public String key() {
-            return job.name() + "/" + runId + "/" + attempt;
+            return key(job.name(), runId, attempt);
+        }
+
+        /** How a member names an attempt (its journal key). */
+        public static String key(String job, long runId, int attempt) {
+            return job + "/" + runId + "/" + attempt;
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.hibachi.agent.dispatch.DispatchObserver;
 import dev.hibachi.agent.dispatch.RunAck;
 import dev.hibachi.agent.dispatch.RunOrder;
 import dev.hibachi.agent.dispatch.RunTransport;
+import dev.hibachi.agent.exec.ErrorPattern;
 import dev.hibachi.agent.exec.ExecutionRequest;
 import dev.hibachi.agent.exec.ExecutionResult;
 import dev.hibachi.agent.exec.Executor;
@@ -88,6 +89,8 @@ public final class Runner implements AutoCloseable {
     private final Settings settings;
     private final ExecutorService spawnPool;
     private final Map<String, RunningExecution> running = new ConcurrentHashMap<>();
+    /** Launched attempts not finished yet, as live readers see them (their output and, at the end, the result). */
+    private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
     /**
      * Accepted attempts handed to the spawn pool and not yet taken by {@link #launch}: whoever removes one (the
      * launch, or a kill) owns it, so an attempt killed while it waits is never spawned.
@@ -360,6 +363,12 @@ public final class Runner implements AutoCloseable {
                 return;
             }
             OutputBuffer output = new OutputBuffer(settings.outputBytes());
+            ErrorPattern errorPattern = ErrorPattern.of(a.job().executorConfig()).orElse(null);
+            if (errorPattern != null) {
+                output.watch(errorPattern);
+            }
+            live.put(key, new LiveRun(a.job().name(), a.runId(), a.attempt(), node, started, output,
+                    new java.util.concurrent.CompletableFuture<>()));
             RunningExecution execution = executor.start(new ExecutionRequest(a.job().name(),
                     a.job().executorConfig(), a.runId(), a.attempt(), output, groups));
             running.put(key, execution);
@@ -372,7 +381,7 @@ public final class Runner implements AutoCloseable {
                     AttemptReport.Phase.STARTED, started, null, false, 0, null, false));
             execution.completion().thenAccept(result -> {
                 running.remove(key);
-                finish(a, started, result);
+                finish(a, started, errorPattern == null ? result : errorPattern.judge(result, output));
             });
         } catch (RuntimeException e) {
             LOG.error("Launching {} failed", a.key(), e);
@@ -387,10 +396,25 @@ public final class Runner implements AutoCloseable {
         journal.finished(new RunJournal.Record("finished", a.key(), null, null, null, null, null, started, finished,
                 result.success(), result.exitCode(), result.output(), finished));
         // After the journal says finished: a kill recorded later sees that, and drops its own request.
-        killRequests.remove(a.key());
+        String killedBy = killRequests.remove(a.key());
+        LiveRun ended = live.remove(a.key());
+        if (ended != null) {
+            ended.result().complete(new LiveRun.Outcome(result, killedBy));
+            ended.output().end();
+        }
         reporter.finished(incarnation, a.key(), new AttemptReport(a.job().name(), a.runId(), a.attempt(),
                 AttemptReport.Phase.FINISHED, started, finished, result.success(), result.exitCode(), result.output(),
                 result.outputTruncated()));
+    }
+
+    /** The attempt {@code (job, runId, attempt)} if it runs on this member now. */
+    public java.util.Optional<LiveRun> live(String job, long runId, int attempt) {
+        return java.util.Optional.ofNullable(live.get(RunOrder.Attempt.key(job, runId, attempt)));
+    }
+
+    /** Every attempt running on this member now. */
+    public java.util.Collection<LiveRun> liveRuns() {
+        return List.copyOf(live.values());
     }
 
     /** Attempts running on this member now. */
