@@ -127,14 +127,15 @@ final class PosixSpawn {
 
     /**
      * Starts {@code program} (an absolute path) with {@code argv} and exactly {@code env}, in a new session
-     * (its pid is its process group), stdin from {@code /dev/null}, stdout and stderr to {@code output}
-     * (opened for writing in the child: a FIFO must already have a reader), in {@code cwd} when not null.
+     * (its pid is its process group), stdin from {@code input} ({@code /dev/null} when null; a FIFO must
+     * already have a writer), stdout and stderr to {@code output} (opened for writing in the child: a FIFO
+     * must already have a reader), in {@code cwd} when not null.
      *
      * @return the pid
      * @throws IOException when it cannot be started (the message is the C library's, as from exec)
      */
-    static long spawn(String program, List<String> argv, Map<String, String> env, Path cwd, Path output)
-            throws IOException {
+    static long spawn(String program, List<String> argv, Map<String, String> env, Path cwd, Path input,
+                      Path output) throws IOException {
         if (C == null) {
             throw new IllegalStateException("posix_spawn is not available");
         }
@@ -149,24 +150,24 @@ final class PosixSpawn {
              Memory sigs = new Memory(SIGSET_BYTES);
              Memory argvBlock = cStrings(argv);
              Memory envBlock = cStrings(envp);
-             Memory paths = cStrings(List.of(program, output.toString(), "/dev/null",
+             Memory paths = cStrings(List.of(program, output.toString(), input == null ? "/dev/null" : input.toString(),
                      cwd == null ? "" : cwd.toString()))) {
             return spawn(paths, cwd != null, fa, attr, sigs, argvBlock, envBlock);
         }
     }
 
-    /** {@code paths}: the program, the output, {@code /dev/null} and the working directory, as C strings. */
+    /** {@code paths}: the program, the output, the input and the working directory, as C strings. */
     private static long spawn(Memory paths, boolean chdir, Memory fa, Memory attr, Memory sigs, Memory argv,
                               Memory envp) throws IOException {
         Pointer program = paths.getPointer(0);
         Pointer output = paths.getPointer(Native.POINTER_SIZE);
-        Pointer devNull = paths.getPointer(2L * Native.POINTER_SIZE);
+        Pointer input = paths.getPointer(2L * Native.POINTER_SIZE);
         Pointer cwd = paths.getPointer(3L * Native.POINTER_SIZE);
         check(C.posix_spawn_file_actions_init(fa), "posix_spawn_file_actions_init");
         try {
             check(C.posix_spawnattr_init(attr), "posix_spawnattr_init");
             try {
-                check(C.posix_spawn_file_actions_addopen(fa, 0, devNull, O_RDONLY, 0), "addopen stdin");
+                check(C.posix_spawn_file_actions_addopen(fa, 0, input, O_RDONLY, 0), "addopen stdin");
                 check(C.posix_spawn_file_actions_addopen(fa, 1, output, O_WRONLY, 0), "addopen stdout");
                 check(C.posix_spawn_file_actions_adddup2(fa, 1, 2), "adddup2");
                 check(C.posix_spawn_file_actions_addclosefrom_np(fa, 3), "addclosefrom_np");

@@ -6,14 +6,19 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,9 +39,19 @@ import org.slf4j.LoggerFactory;
  *       only has to exist on the nodes that run it).
  *   <li>{@code timeout}: a Go duration ({@code 30s}, {@code 1m30s}, {@code 500ms}); when it elapses
  *       the whole process group gets TERM, then KILL after {@link #TIMEOUT_KILL_GRACE}.
+ *   <li>{@code payload}: standard base64; the decoded bytes (at most {@link PayloadWriter#MAX_BYTES})
+ *       are written to the process's stdin, which is then closed. Without it stdin is {@code /dev/null}.
+ *   <li>{@code mem_limit}: a size as Dkron takes it ({@code 1024}, {@code 512MB}, {@code 1.5GiB}; see
+ *       {@link ByteSize}; {@code 0} = none). Every second the resident memory of the run's processes is
+ *       summed ({@link MemoryWatch}); past the limit the group is killed as on a timeout and the output
+ *       ends with a line giving the limit and the size measured.
+ *   <li>{@code su}: {@code user} or {@code user:group} (names or ids) to run as, with that user's
+ *       {@code HOME}, {@code USER} and {@code LOGNAME} (see {@link RunAs}). Only its form is checked at
+ *       validation; an unknown user or group, or an agent that is not root asked for another user, fails
+ *       the run when it starts.
  * </ul>
  * Other keys are ignored. The process also gets {@code ENV_JOB_NAME}, {@code HIBACHI_RUN_ID} and
- * {@code HIBACHI_ATTEMPT}, and stdin from {@code /dev/null}.
+ * {@code HIBACHI_ATTEMPT}.
  *
  * <p>stdout and stderr are combined into the request's {@link OutputBuffer}, carried by a named pipe
  * (see {@link Fifos}; the JDK's pipe when FIFOs cannot be made). The run completes when the process
@@ -60,9 +75,13 @@ public final class ShellExecutor implements Executor {
     private static final AtomicBoolean NO_SETSID_LOGGED = new AtomicBoolean();
     private static final File DEV_NULL = new File("/dev/null");
 
-    /** The parsed configuration. {@code timeout} is null when none is set. */
+    /**
+     * The parsed configuration. {@code timeout}, {@code payload}, {@code memLimitText} and {@code su} are
+     * null when not set; {@code memLimit} is then 0.
+     */
     record Spec(String command, boolean shell, List<String> argv, Map<String, String> env, String cwd,
-                Duration timeout, String timeoutText) {}
+                Duration timeout, String timeoutText, byte[] payload, long memLimit, String memLimitText,
+                String su) {}
 
     public ShellExecutor() {}
 
@@ -126,7 +145,29 @@ public final class ShellExecutor implements Executor {
         } else {
             timeoutText = null;
         }
-        return new Spec(command, shell, argv, env, cwd, timeout, timeoutText);
+        String payloadText = config.get("payload");
+        byte[] payload = payloadText == null || payloadText.isEmpty() ? null : PayloadWriter.decode(payloadText);
+        String memLimitText = config.get("mem_limit");
+        long memLimit = 0;
+        if (memLimitText != null && !memLimitText.isBlank()) {
+            memLimitText = memLimitText.trim();
+            try {
+                memLimit = ByteSize.parse(memLimitText);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidExecutorConfigException("mem_limit", e.getMessage());
+            }
+        }
+        if (memLimit == 0) {
+            memLimitText = null; // "0" is no limit, as in Dkron
+        }
+        String su = config.get("su");
+        if (su != null && su.isEmpty()) {
+            su = null;
+        }
+        if (su != null) {
+            RunAs.checkSyntax(su);
+        }
+        return new Spec(command, shell, argv, env, cwd, timeout, timeoutText, payload, memLimit, memLimitText, su);
     }
 
     private static boolean parseBool(String key, String v) throws InvalidExecutorConfigException {
@@ -178,21 +219,28 @@ public final class ShellExecutor implements Executor {
         } catch (InvalidExecutorConfigException e) {
             return ProcessRun.failedToStart(out, "invalid " + e.getMessage());
         }
-        ProcessBuilder pb = new ProcessBuilder()
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
-        Map<String, String> env = pb.environment();
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
         env.putAll(spec.env());
         env.put("ENV_JOB_NAME", String.valueOf(request.jobName()));
         env.put("HIBACHI_RUN_ID", Long.toString(request.runId()));
         env.put("HIBACHI_ATTEMPT", Integer.toString(request.attempt()));
+        RunAs runAs = null;
+        if (spec.su() != null) {
+            try {
+                runAs = RunAs.resolve(spec.su()).orElse(null);
+            } catch (IllegalArgumentException e) {
+                return ProcessRun.failedToStart(out, "cannot run job: " + e.getMessage());
+            }
+            if (runAs != null) {
+                runAs.putEnv(env);
+            }
+        }
         Path cwd = null;
         if (spec.cwd() != null) {
             cwd = Path.of(spec.cwd()).toAbsolutePath();
             if (!Files.isDirectory(cwd)) {
                 return ProcessRun.failedToStart(out, "cannot run job: cwd \"" + spec.cwd() + "\" is not a directory");
             }
-            pb.directory(cwd.toFile());
         }
         String program = spec.argv().get(0);
         Path located = locate(program, env.get("PATH"), cwd);
@@ -200,11 +248,72 @@ public final class ShellExecutor implements Executor {
             return ProcessRun.failedToStart(out, "cannot run program \"" + program + "\": "
                     + programProblem(program, env.get("PATH"), cwd));
         }
-        Path fifo = Fifos.acquire();
-        if (fifo != null && PosixSpawn.available()) {
-            return spawnNatively(spec, located, env, cwd, fifo, out, label, request.groups());
+        List<String> argv = spec.argv();
+        if (runAs != null) {
+            argv = new ArrayList<>(runAs.argvPrefix());
+            argv.addAll(spec.argv());
+            located = Path.of(argv.get(0));
         }
-        List<String> cmd = new ArrayList<>(spec.argv().size() + 1);
+        Path fifo = Fifos.acquire();
+        Path stdinFifo = fifo != null && spec.payload() != null ? Fifos.acquire() : null;
+        Launch launch = new Launch(spec, argv, env, cwd, fifo, stdinFifo, runAs, out, label, request.groups());
+        if (stdinFifo == null && spec.payload() != null && fifo != null) {
+            // FIFOs ran out between the two calls: both paths need either two or none
+            Fifos.discard(fifo);
+            launch = new Launch(spec, argv, env, cwd, null, null, runAs, out, label, request.groups());
+        }
+        try {
+            if (launch.fifo() != null) {
+                if (runAs != null) {
+                    Fifos.lend(launch.fifo(), runAs.uid(), runAs.gid());
+                    if (stdinFifo != null) {
+                        Fifos.lend(stdinFifo, runAs.uid(), runAs.gid());
+                    }
+                }
+                if (PosixSpawn.available()) {
+                    return spawnNatively(launch, located);
+                }
+            }
+        } catch (IOException e) {
+            launch.discardFifos();
+            return ProcessRun.failedToStart(out, "cannot run job: cannot give its output pipe to user "
+                    + spec.su() + ": " + e.getMessage());
+        }
+        return spawnWithProcessBuilder(launch);
+    }
+
+    /** What a start needs once checked: the argv to run (after any {@code setpriv}), the pipes, where output goes. */
+    private record Launch(Spec spec, List<String> argv, Map<String, String> env, Path cwd, Path fifo, Path stdinFifo,
+                          RunAs runAs, OutputBuffer out, String label, ProcessGroups groups) {
+        void discardFifos() {
+            if (fifo != null) {
+                Fifos.discard(fifo);
+            }
+            if (stdinFifo != null) {
+                Fifos.discard(stdinFifo);
+            }
+        }
+    }
+
+    /** The fallback: {@link ProcessBuilder}, through {@code setsid} when there is one. */
+    private static RunningExecution spawnWithProcessBuilder(Launch launch) {
+        Spec spec = launch.spec();
+        Path fifo = launch.fifo();
+        Path stdinFifo = launch.stdinFifo();
+        ProcessBuilder pb = new ProcessBuilder().redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(launch.env());
+        if (launch.cwd() != null) {
+            pb.directory(launch.cwd().toFile());
+        }
+        if (stdinFifo != null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(stdinFifo.toFile()));
+        } else if (spec.payload() != null) {
+            pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        } else {
+            pb.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        }
+        List<String> cmd = new ArrayList<>(launch.argv().size() + 2);
         boolean ownGroup = Procs.setsid().isPresent();
         if (ownGroup) {
             cmd.add(Procs.setsid().get());
@@ -213,66 +322,120 @@ public final class ShellExecutor implements Executor {
             log.warn("setsid not found (/usr/bin/setsid, /bin/setsid): jobs run in the agent's process "
                     + "group, and a kill or timeout reaches only processes the JVM sees as descendants");
         }
-        cmd.addAll(spec.argv());
+        cmd.addAll(launch.argv());
         pb.command(cmd);
         Process process;
         InputStream output = null;
+        OutputStream stdin = null;
         try {
             if (fifo == null) {
                 process = pb.start();
             } else {
-                try (RandomAccessFile hold = holdOpen(fifo)) {
+                try (RandomAccessFile hold = holdOpen(fifo); RandomAccessFile holdIn = holdOpen(stdinFifo)) {
                     output = new FileInputStream(fifo.toFile());
+                    stdin = openWriter(stdinFifo);
                     pb.redirectOutput(ProcessBuilder.Redirect.to(fifo.toFile()));
                     process = pb.start();
                 }
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(output);
-            if (fifo != null) {
-                Fifos.discard(fifo);
-            }
-            return ProcessRun.failedToStart(out, "cannot run program \"" + spec.argv().get(0) + "\": " + e.getMessage());
+            closeQuietly(stdin);
+            launch.discardFifos();
+            return ProcessRun.failedToStart(launch.out(), "cannot run program \"" + spec.argv().get(0) + "\": "
+                    + e.getMessage());
         }
         // setsid execs the command in the same process (the child is not a group leader), so the
         // pid is the new group's id.
         OptionalLong pgid = ownGroup ? OptionalLong.of(process.pid()) : OptionalLong.empty();
-        log.debug("{}: started pid {}{}", label, process.pid(), ownGroup ? " in its own process group" : "");
-        ProcessRun run = new ProcessRun(label, Child.of(process), pgid, out, request.groups(),
+        log.debug("{}: started pid {}{}", launch.label(), process.pid(), ownGroup ? " in its own process group" : "");
+        ProcessRun run = new ProcessRun(launch.label(), Child.of(process), pgid, launch.out(), launch.groups(),
                 fifo == null ? process.getInputStream() : output, fifo);
         run.begin(spec.timeout(), spec.timeoutText());
+        if (fifo == null && spec.payload() != null) {
+            // The JDK's pipe: closing it would wait for a blocked write (see PayloadWriter).
+            feed(run, launch, process.getOutputStream(), false);
+        } else {
+            feed(run, launch, stdin, true);
+        }
+        watchMemory(run, launch, process.pid());
         return run;
     }
 
-    /** The fast path: {@link PosixSpawn}, output to {@code fifo}, in a session whose id is the pid. */
-    private static RunningExecution spawnNatively(Spec spec, Path located, Map<String, String> env, Path cwd,
-                                                  Path fifo, OutputBuffer out, String label, ProcessGroups groups) {
-        String program = spec.argv().get(0);
+    /** The fast path: {@link PosixSpawn}, output to the FIFO, in a session whose id is the pid. */
+    private static RunningExecution spawnNatively(Launch launch, Path located) {
+        Spec spec = launch.spec();
+        Path fifo = launch.fifo();
         InputStream output = null;
+        OutputStream stdin = null;
         long pid;
-        try (RandomAccessFile hold = holdOpen(fifo)) {
+        try (RandomAccessFile hold = holdOpen(fifo); RandomAccessFile holdIn = holdOpen(launch.stdinFifo())) {
             output = new FileInputStream(fifo.toFile());
-            pid = PosixSpawn.spawn(located.toString(), spec.argv(), env, cwd, fifo);
+            stdin = openWriter(launch.stdinFifo());
+            pid = PosixSpawn.spawn(located.toString(), launch.argv(), launch.env(), launch.cwd(), launch.stdinFifo(),
+                    fifo);
         } catch (IOException | RuntimeException e) {
             closeQuietly(output);
-            Fifos.discard(fifo);
-            return ProcessRun.failedToStart(out, "cannot run program \"" + program + "\": " + e.getMessage());
+            closeQuietly(stdin);
+            launch.discardFifos();
+            return ProcessRun.failedToStart(launch.out(), "cannot run program \"" + spec.argv().get(0) + "\": "
+                    + e.getMessage());
         }
-        log.debug("{}: started pid {} in its own session", label, pid);
-        ProcessRun run = new ProcessRun(label, Child.spawned(pid), OptionalLong.of(pid), out, groups, output, fifo);
+        log.debug("{}: started pid {} in its own session", launch.label(), pid);
+        ProcessRun run = new ProcessRun(launch.label(), Child.spawned(pid), OptionalLong.of(pid), launch.out(),
+                launch.groups(), output, fifo);
         run.begin(spec.timeout(), spec.timeoutText());
+        feed(run, launch, stdin, true);
+        watchMemory(run, launch, pid);
         return run;
     }
 
     /**
-     * Holding the FIFO open read-write first lets both ends open without blocking: the read end stays
-     * ours, the write end becomes the child's stdout and stderr.
+     * The write end of the stdin FIFO, or null without one. Opened while the FIFO is held open (a reader
+     * exists, so this does not block) and before the child opens its end; a {@link FileChannel}'s stream,
+     * so that closing it ends a blocked write (see {@link PayloadWriter}).
      */
-    private static RandomAccessFile holdOpen(Path fifo) throws IOException {
-        return new RandomAccessFile(fifo.toFile(), "rw");
+    private static OutputStream openWriter(Path stdinFifo) throws IOException {
+        return stdinFifo == null ? null : Channels.newOutputStream(FileChannel.open(stdinFifo, StandardOpenOption.WRITE));
     }
 
-    private static void closeQuietly(InputStream in) {
+    /** Starts writing the payload, if any, to {@code stdin}; stops and deletes its FIFO when the run completes. */
+    private static void feed(ProcessRun run, Launch launch, OutputStream stdin, boolean closeToStop) {
+        if (stdin == null) {
+            return;
+        }
+        PayloadWriter writer = PayloadWriter.start(launch.label(), launch.spec().payload(), stdin, closeToStop);
+        run.completion().thenRun(() -> {
+            writer.stop();
+            if (launch.stdinFifo() != null) {
+                Fifos.discard(launch.stdinFifo());
+            }
+        });
+    }
+
+    /** Enforces {@code mem_limit}, if set, for the run led by {@code pid}. */
+    private static void watchMemory(ProcessRun run, Launch launch, long pid) {
+        Spec spec = launch.spec();
+        if (spec.memLimit() <= 0) {
+            return;
+        }
+        Runnable unwatch = MemoryWatch.watch(pid, spec.memLimit(), rss -> run.stop(
+                "[hibachi: job used " + ByteSize.describe(rss) + " of resident memory, over its mem_limit of "
+                        + spec.memLimitText() + " (" + String.format(Locale.ROOT, "%,d", spec.memLimit())
+                        + " bytes); its process group was killed]", TIMEOUT_KILL_GRACE));
+        run.completion().thenRun(unwatch);
+    }
+
+    /**
+     * Holding a FIFO open read-write first lets both ends open without blocking: for the output, the
+     * read end stays ours and the write end becomes the child's stdout and stderr; for stdin, the
+     * reverse. Null for no FIFO.
+     */
+    private static RandomAccessFile holdOpen(Path fifo) throws IOException {
+        return fifo == null ? null : new RandomAccessFile(fifo.toFile(), "rw");
+    }
+
+    private static void closeQuietly(java.io.Closeable in) {
         if (in != null) {
             try {
                 in.close();
