@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A job that never reads its stdin fills the pipe (64 KiB) and the write blocks. It ends when
  * nothing holds the read end any more (the job's processes have exited: the write fails with a broken
- * pipe), or, with the FIFO the executor uses, when {@link #stop()} closes the channel: the JDK then
- * interrupts the blocked write. {@code stop()} is called when the run completes, so a daemon that
- * escaped the run with the job's stdin cannot hold the thread. (With the JDK's own pipe, the fallback
- * when FIFOs cannot be made, only the first way applies.)
+ * pipe), or, with the executor's own pipe ({@link PosixSpawn.InputPipe}), when {@link #stop()} closes
+ * its channel: the JDK then interrupts the blocked write. {@code stop()} is called when the run
+ * completes, so a daemon that escaped the run with the job's stdin cannot hold the thread. (With the
+ * JDK's process pipe, the fallback when the C library cannot be reached, only the first way applies.)
  */
 final class PayloadWriter {
 
@@ -45,16 +45,20 @@ final class PayloadWriter {
      */
     static byte[] decode(String payload) throws InvalidExecutorConfigException {
         String text = payload.replace("\r", "").replace("\n", "");
-        // Checked before decoding, so that no more than the bound is ever allocated.
-        if (text.length() > (MAX_BYTES + 2) / 3 * 4) {
-            throw new InvalidExecutorConfigException("payload", "decodes to more than " + MAX_BYTES
-                    + " bytes (1 MiB), the most a job can feed to its stdin");
+        // Roughly checked before decoding too, so that no more than the bound is ever allocated.
+        byte[] decoded;
+        if (text.length() <= (MAX_BYTES + 2) / 3 * 4) {
+            try {
+                decoded = Base64.getDecoder().decode(text);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidExecutorConfigException("payload", "is not standard base64: " + e.getMessage());
+            }
+            if (decoded.length <= MAX_BYTES) {
+                return decoded;
+            }
         }
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidExecutorConfigException("payload", "is not standard base64: " + e.getMessage());
-        }
+        throw new InvalidExecutorConfigException("payload", "decodes to more than " + MAX_BYTES
+                + " bytes (1 MiB), the most a job can feed to its stdin");
     }
 
     /**

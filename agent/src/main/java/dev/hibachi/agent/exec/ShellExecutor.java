@@ -6,14 +6,11 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -255,42 +252,41 @@ public final class ShellExecutor implements Executor {
             located = Path.of(argv.get(0));
         }
         Path fifo = Fifos.acquire();
-        Path stdinFifo = fifo != null && spec.payload() != null ? Fifos.acquire() : null;
-        Launch launch = new Launch(spec, argv, env, cwd, fifo, stdinFifo, runAs, out, label, request.groups());
-        if (stdinFifo == null && spec.payload() != null && fifo != null) {
-            // FIFOs ran out between the two calls: both paths need either two or none
-            Fifos.discard(fifo);
-            launch = new Launch(spec, argv, env, cwd, null, null, runAs, out, label, request.groups());
-        }
+        PosixSpawn.InputPipe stdin = null;
         try {
-            if (launch.fifo() != null) {
-                if (runAs != null) {
-                    Fifos.lend(launch.fifo(), runAs.uid(), runAs.gid());
-                    if (stdinFifo != null) {
-                        Fifos.lend(stdinFifo, runAs.uid(), runAs.gid());
-                    }
-                }
-                if (PosixSpawn.available()) {
-                    return spawnNatively(launch, located);
-                }
+            if (fifo != null && runAs != null) {
+                Fifos.lend(fifo, runAs.uid(), runAs.gid());
             }
-        } catch (IOException e) {
-            launch.discardFifos();
-            return ProcessRun.failedToStart(out, "cannot run job: cannot give its output pipe to user "
-                    + spec.su() + ": " + e.getMessage());
+            if (spec.payload() != null && PosixSpawn.pipesAvailable()) {
+                stdin = PosixSpawn.InputPipe.open(runAs != null ? runAs.uid() : -1, runAs != null ? runAs.gid() : -1);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (fifo != null) {
+                Fifos.discard(fifo);
+            }
+            return ProcessRun.failedToStart(out, "cannot run job: cannot set up its pipes: " + e.getMessage());
+        }
+        Launch launch = new Launch(spec, argv, env, cwd, fifo, stdin, out, label, request.groups());
+        if (fifo != null && PosixSpawn.available()) {
+            return spawnNatively(launch, located);
         }
         return spawnWithProcessBuilder(launch);
     }
 
-    /** What a start needs once checked: the argv to run (after any {@code setpriv}), the pipes, where output goes. */
-    private record Launch(Spec spec, List<String> argv, Map<String, String> env, Path cwd, Path fifo, Path stdinFifo,
-                          RunAs runAs, OutputBuffer out, String label, ProcessGroups groups) {
-        void discardFifos() {
+    /**
+     * What a start needs once checked: the argv to run (after any {@code setpriv}), the output FIFO (null:
+     * the JDK's pipe), the stdin pipe (null: {@code /dev/null}, or the JDK's pipe for a payload without
+     * the C library), where output goes.
+     */
+    private record Launch(Spec spec, List<String> argv, Map<String, String> env, Path cwd, Path fifo,
+                          PosixSpawn.InputPipe stdin, OutputBuffer out, String label, ProcessGroups groups) {
+        /** After a failed start. */
+        void release() {
             if (fifo != null) {
                 Fifos.discard(fifo);
             }
-            if (stdinFifo != null) {
-                Fifos.discard(stdinFifo);
+            if (stdin != null) {
+                stdin.close();
             }
         }
     }
@@ -299,15 +295,14 @@ public final class ShellExecutor implements Executor {
     private static RunningExecution spawnWithProcessBuilder(Launch launch) {
         Spec spec = launch.spec();
         Path fifo = launch.fifo();
-        Path stdinFifo = launch.stdinFifo();
         ProcessBuilder pb = new ProcessBuilder().redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(launch.env());
         if (launch.cwd() != null) {
             pb.directory(launch.cwd().toFile());
         }
-        if (stdinFifo != null) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(stdinFifo.toFile()));
+        if (launch.stdin() != null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(launch.stdin().readFile()));
         } else if (spec.payload() != null) {
             pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         } else {
@@ -326,22 +321,19 @@ public final class ShellExecutor implements Executor {
         pb.command(cmd);
         Process process;
         InputStream output = null;
-        OutputStream stdin = null;
         try {
             if (fifo == null) {
                 process = pb.start();
             } else {
-                try (RandomAccessFile hold = holdOpen(fifo); RandomAccessFile holdIn = holdOpen(stdinFifo)) {
+                try (RandomAccessFile hold = holdOpen(fifo)) {
                     output = new FileInputStream(fifo.toFile());
-                    stdin = openWriter(stdinFifo);
                     pb.redirectOutput(ProcessBuilder.Redirect.to(fifo.toFile()));
                     process = pb.start();
                 }
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(output);
-            closeQuietly(stdin);
-            launch.discardFifos();
+            launch.release();
             return ProcessRun.failedToStart(launch.out(), "cannot run program \"" + spec.argv().get(0) + "\": "
                     + e.getMessage());
         }
@@ -352,11 +344,11 @@ public final class ShellExecutor implements Executor {
         ProcessRun run = new ProcessRun(launch.label(), Child.of(process), pgid, launch.out(), launch.groups(),
                 fifo == null ? process.getInputStream() : output, fifo);
         run.begin(spec.timeout(), spec.timeoutText());
-        if (fifo == null && spec.payload() != null) {
+        if (launch.stdin() != null) {
+            feed(run, launch);
+        } else if (spec.payload() != null) {
             // The JDK's pipe: closing it would wait for a blocked write (see PayloadWriter).
-            feed(run, launch, process.getOutputStream(), false);
-        } else {
-            feed(run, launch, stdin, true);
+            PayloadWriter.start(launch.label(), spec.payload(), process.getOutputStream(), false);
         }
         watchMemory(run, launch, process.pid());
         return run;
@@ -367,17 +359,14 @@ public final class ShellExecutor implements Executor {
         Spec spec = launch.spec();
         Path fifo = launch.fifo();
         InputStream output = null;
-        OutputStream stdin = null;
         long pid;
-        try (RandomAccessFile hold = holdOpen(fifo); RandomAccessFile holdIn = holdOpen(launch.stdinFifo())) {
+        try (RandomAccessFile hold = holdOpen(fifo)) {
             output = new FileInputStream(fifo.toFile());
-            stdin = openWriter(launch.stdinFifo());
-            pid = PosixSpawn.spawn(located.toString(), launch.argv(), launch.env(), launch.cwd(), launch.stdinFifo(),
-                    fifo);
+            pid = PosixSpawn.spawn(located.toString(), launch.argv(), launch.env(), launch.cwd(),
+                    launch.stdin() == null ? -1 : launch.stdin().readFd(), fifo);
         } catch (IOException | RuntimeException e) {
             closeQuietly(output);
-            closeQuietly(stdin);
-            launch.discardFifos();
+            launch.release();
             return ProcessRun.failedToStart(launch.out(), "cannot run program \"" + spec.argv().get(0) + "\": "
                     + e.getMessage());
         }
@@ -385,32 +374,24 @@ public final class ShellExecutor implements Executor {
         ProcessRun run = new ProcessRun(launch.label(), Child.spawned(pid), OptionalLong.of(pid), launch.out(),
                 launch.groups(), output, fifo);
         run.begin(spec.timeout(), spec.timeoutText());
-        feed(run, launch, stdin, true);
+        feed(run, launch);
         watchMemory(run, launch, pid);
         return run;
     }
 
     /**
-     * The write end of the stdin FIFO, or null without one. Opened while the FIFO is held open (a reader
-     * exists, so this does not block) and before the child opens its end; a {@link FileChannel}'s stream,
-     * so that closing it ends a blocked write (see {@link PayloadWriter}).
+     * Starts writing the payload to the stdin pipe, once the child has its end; stops the writer when
+     * the run completes (see {@link PayloadWriter}).
      */
-    private static OutputStream openWriter(Path stdinFifo) throws IOException {
-        return stdinFifo == null ? null : Channels.newOutputStream(FileChannel.open(stdinFifo, StandardOpenOption.WRITE));
-    }
-
-    /** Starts writing the payload, if any, to {@code stdin}; stops and deletes its FIFO when the run completes. */
-    private static void feed(ProcessRun run, Launch launch, OutputStream stdin, boolean closeToStop) {
+    private static void feed(ProcessRun run, Launch launch) {
+        PosixSpawn.InputPipe stdin = launch.stdin();
         if (stdin == null) {
             return;
         }
-        PayloadWriter writer = PayloadWriter.start(launch.label(), launch.spec().payload(), stdin, closeToStop);
-        run.completion().thenRun(() -> {
-            writer.stop();
-            if (launch.stdinFifo() != null) {
-                Fifos.discard(launch.stdinFifo());
-            }
-        });
+        stdin.closeReadEnd();
+        PayloadWriter writer = PayloadWriter.start(launch.label(), launch.spec().payload(),
+                Channels.newOutputStream(stdin.writer()), true);
+        run.completion().thenRun(writer::stop);
     }
 
     /** Enforces {@code mem_limit}, if set, for the run led by {@code pid}. */
@@ -427,12 +408,11 @@ public final class ShellExecutor implements Executor {
     }
 
     /**
-     * Holding a FIFO open read-write first lets both ends open without blocking: for the output, the
-     * read end stays ours and the write end becomes the child's stdout and stderr; for stdin, the
-     * reverse. Null for no FIFO.
+     * Holding the FIFO open read-write first lets both ends open without blocking: the read end stays
+     * ours, the write end becomes the child's stdout and stderr.
      */
     private static RandomAccessFile holdOpen(Path fifo) throws IOException {
-        return fifo == null ? null : new RandomAccessFile(fifo.toFile(), "rw");
+        return new RandomAccessFile(fifo.toFile(), "rw");
     }
 
     private static void closeQuietly(java.io.Closeable in) {
