@@ -223,6 +223,19 @@ class ShellExecutorKeysTest {
                 "su", "nobody", "payload", base64("from-payload\n".getBytes(StandardCharsets.UTF_8))));
         assertThat(r.success()).as(r.output()).isTrue();
         assertThat(r.output()).isEqualTo("to-stderr\nfrom-payload\n");
+        // The output FIFO lent to nobody is not reused for other runs.
+        Path pool = Path.of(System.getProperty("java.io.tmpdir"), "hibachi-fifos-" + ProcessHandle.current().pid());
+        try (Stream<Path> s = Files.list(pool)) {
+            assertThat(s.filter(p -> uid(p) != 0)).isEmpty();
+        }
+    }
+
+    private static int uid(Path p) {
+        try {
+            return (Integer) Files.getAttribute(p, "unix:uid");
+        } catch (IOException e) {
+            return 0; // deleted meanwhile
+        }
     }
 
     @Test
