@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShellExecutorKeysTest {
 
-    private static final String PERL_HOLD = "perl -e '$| = 1; $x = \"x\" x (%d * 1024 * 1024); print \"allocated\\n\"; sleep %d'";
+    /** Holds that many MiB resident (the string is zero-filled: every page touched), then sleeps. */
+    private static final String PERL_HOLD = "perl -e '$| = 1; vec($x, %d * 1024 * 1024 - 1, 8) = 1; print \"allocated\\n\"; sleep %d'";
 
     private final ShellExecutor shell = new ShellExecutor();
     private final List<Long> pidsToKill = new ArrayList<>();
@@ -150,8 +151,9 @@ class ShellExecutorKeysTest {
         ExecutionResult result = r.completion().get(60, TimeUnit.SECONDS);
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
         assertThat(result.success()).isFalse();
-        assertThat(result.output()).startsWith("allocated\n[hibachi: job used ")
-                .contains(" of resident memory, over its mem_limit of 100MB (100,000,000 bytes); its process group was killed]");
+        // The poll may catch it before or after it has printed.
+        assertThat(result.output()).matches("(allocated\n)?\\[hibachi: job used [0-9.]+ MB \\([0-9,]+ bytes\\) of resident "
+                + "memory, over its mem_limit of 100MB \\(100,000,000 bytes\\); its process group was killed]\n");
         assertThat(elapsedMillis).isLessThan(20_000L);
         assertThat(Procs.groupAlive(r.processGroup().getAsLong())).isFalse();
         assertThat(MemoryWatch.watchedCount()).isZero();
@@ -166,7 +168,8 @@ class ShellExecutorKeysTest {
         ExecutionResult result = r.completion().get(60, TimeUnit.SECONDS);
         assertThat(result.success()).isFalse();
         assertThat(result.output()).contains("over its mem_limit of 150MB");
-        assertThat(result.output().lines().filter("allocated"::equals).count()).isEqualTo(3);
+        // At least two had allocated: one alone (about 65 MB resident) is far from the limit.
+        assertThat(result.output().lines().filter("allocated"::equals).count()).isGreaterThanOrEqualTo(2);
         await().atMost(Duration.ofSeconds(5)).until(() -> !Procs.groupAlive(r.processGroup().getAsLong()));
     }
 
