@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * a race. With a FIFO the agent owns the read end: the output ends when every writer has closed it,
  * deterministically.
  *
- * <p>FIFOs are created {@value #BATCH} at a time with one {@code mkfifo} call, in a private
- * directory under {@code java.io.tmpdir}, and reused once a run has read its FIFO to the end (then
- * nothing has it open). A FIFO that may still be open elsewhere (a run that stopped reading after a
+ * <p>FIFOs are created {@value #BATCH} at a time with one {@code mkfifo} call, mode 600, in a
+ * directory of their own under {@code java.io.tmpdir} (mode 711: see {@link #lend}), and reused once
+ * a run has read its FIFO to the end (then nothing has it open). A FIFO that may still be open elsewhere (a run that stopped reading after a
  * kill) is deleted instead. When FIFOs cannot be made, {@link #acquire()} returns {@code null} and
  * the caller falls back to the JDK's pipe (logged once).
  */
@@ -46,6 +46,8 @@ final class Fifos {
     private static final ArrayDeque<Path> FREE = new ArrayDeque<>();
     private static Path dir;
     private static long seq;
+    /** FIFOs handed to another user for one run (see {@link #lend}): never reused. */
+    private static final java.util.Set<Path> LENT = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static boolean unavailable;
     /** For tests: force the JDK-pipe fallback. */
     static volatile boolean disabled;
@@ -77,6 +79,10 @@ final class Fifos {
 
     /** Returns a FIFO that was read to its end and closed: nothing has it open any more. */
     static void recycle(Path fifo) {
+        if (LENT.remove(fifo)) {
+            discard(fifo); // the job's user may still open it by name
+            return;
+        }
         synchronized (LOCK) {
             if (FREE.size() < MAX_FREE && fifo.getParent().equals(dir)) {
                 FREE.push(fifo);
@@ -86,8 +92,20 @@ final class Fifos {
         discard(fifo);
     }
 
+    /**
+     * Gives {@code fifo} to user {@code uid} and group {@code gid} for one run, so that a job running as
+     * them can open it again by name ({@code echo x > /dev/stderr} reopens it through
+     * {@code /proc/self/fd}). It is deleted, never reused, once the run is done with it.
+     */
+    static void lend(Path fifo, int uid, int gid) throws IOException {
+        LENT.add(fifo);
+        Files.setAttribute(fifo, "unix:uid", uid);
+        Files.setAttribute(fifo, "unix:gid", gid);
+    }
+
     /** Deletes a FIFO that may still be open elsewhere (open ends keep working). */
     static void discard(Path fifo) {
+        LENT.remove(fifo);
         try {
             Files.deleteIfExists(fifo);
         } catch (IOException e) {
@@ -103,7 +121,10 @@ final class Fifos {
             if (Files.exists(d)) {
                 deleteTree(d); // left by an earlier JVM with the same pid
             }
+            // Searchable by all (not listable), so that a job running as another user can reopen the FIFO
+            // lent to it by name; every other FIFO stays mode 600 and the agent's.
             Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx--x--x"));
             dir = d;
         }
         Optional<String> mkfifo = Stream.of("/usr/bin/mkfifo", "/bin/mkfifo")

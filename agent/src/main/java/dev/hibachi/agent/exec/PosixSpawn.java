@@ -6,9 +6,12 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +42,8 @@ final class PosixSpawn {
     private static final short POSIX_SPAWN_SETSID = 0x80;
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 1;
+    /** The same on x86-64 and aarch64. */
+    private static final int O_CLOEXEC = 0x80000;
     private static final int EINTR = 4;
     private static final int ESRCH = 3;
     /** Generous upper bounds of glibc's opaque structs (80, 336 and 128 bytes on x86-64). */
@@ -92,6 +97,12 @@ final class PosixSpawn {
 
         int kill(int pid, int signal) throws LastErrorException;
 
+        int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+
+        int fchown(int fd, int uid, int gid) throws LastErrorException;
+
         String strerror(int errno);
     }
 
@@ -127,14 +138,15 @@ final class PosixSpawn {
 
     /**
      * Starts {@code program} (an absolute path) with {@code argv} and exactly {@code env}, in a new session
-     * (its pid is its process group), stdin from {@code /dev/null}, stdout and stderr to {@code output}
-     * (opened for writing in the child: a FIFO must already have a reader), in {@code cwd} when not null.
+     * (its pid is its process group), stdin from descriptor {@code inputFd} ({@code /dev/null} when -1; see
+     * {@link InputPipe}), stdout and stderr to {@code output} (opened for writing in the child: a FIFO
+     * must already have a reader), in {@code cwd} when not null.
      *
      * @return the pid
      * @throws IOException when it cannot be started (the message is the C library's, as from exec)
      */
-    static long spawn(String program, List<String> argv, Map<String, String> env, Path cwd, Path output)
-            throws IOException {
+    static long spawn(String program, List<String> argv, Map<String, String> env, Path cwd, int inputFd,
+                      Path output) throws IOException {
         if (C == null) {
             throw new IllegalStateException("posix_spawn is not available");
         }
@@ -151,12 +163,12 @@ final class PosixSpawn {
              Memory envBlock = cStrings(envp);
              Memory paths = cStrings(List.of(program, output.toString(), "/dev/null",
                      cwd == null ? "" : cwd.toString()))) {
-            return spawn(paths, cwd != null, fa, attr, sigs, argvBlock, envBlock);
+            return spawn(paths, cwd != null, inputFd, fa, attr, sigs, argvBlock, envBlock);
         }
     }
 
     /** {@code paths}: the program, the output, {@code /dev/null} and the working directory, as C strings. */
-    private static long spawn(Memory paths, boolean chdir, Memory fa, Memory attr, Memory sigs, Memory argv,
+    private static long spawn(Memory paths, boolean chdir, int inputFd, Memory fa, Memory attr, Memory sigs, Memory argv,
                               Memory envp) throws IOException {
         Pointer program = paths.getPointer(0);
         Pointer output = paths.getPointer(Native.POINTER_SIZE);
@@ -166,7 +178,11 @@ final class PosixSpawn {
         try {
             check(C.posix_spawnattr_init(attr), "posix_spawnattr_init");
             try {
-                check(C.posix_spawn_file_actions_addopen(fa, 0, devNull, O_RDONLY, 0), "addopen stdin");
+                if (inputFd >= 0) {
+                    check(C.posix_spawn_file_actions_adddup2(fa, inputFd, 0), "adddup2 stdin");
+                } else {
+                    check(C.posix_spawn_file_actions_addopen(fa, 0, devNull, O_RDONLY, 0), "addopen stdin");
+                }
                 check(C.posix_spawn_file_actions_addopen(fa, 1, output, O_WRONLY, 0), "addopen stdout");
                 check(C.posix_spawn_file_actions_adddup2(fa, 1, 2), "adddup2");
                 check(C.posix_spawn_file_actions_addclosefrom_np(fa, 3), "addclosefrom_np");
@@ -232,6 +248,101 @@ final class PosixSpawn {
                 return false;
             }
             throw new IllegalStateException("kill(" + pid + ", " + signal + "): " + C.strerror(e.getErrorCode()), e);
+        }
+    }
+
+    /** Whether {@link InputPipe}s can be made (with the C library, whether or not spawning uses it). */
+    static boolean pipesAvailable() {
+        return C != null;
+    }
+
+    /**
+     * An anonymous pipe for a child's stdin, as a shell would give it: the job can reopen it by name
+     * ({@code /dev/stdin}), which a named FIFO would not allow once the writer is done (opening one waits
+     * for a writer). The read end stays a raw descriptor until the child has it; the write end is reopened
+     * through {@code /proc/self/fd} as a {@link FileChannel}, whose close from another
+     * thread ends a blocked write.
+     */
+    static final class InputPipe implements AutoCloseable {
+
+        private final FileChannel writer;
+        private int readFd;
+
+        private InputPipe(int readFd, FileChannel writer) {
+            this.readFd = readFd;
+            this.writer = writer;
+        }
+
+        /**
+         * A new pipe; given to user {@code uid} and group {@code gid} when {@code uid >= 0}, so that a job
+         * running as them may reopen it (a pipe is its creator's, mode 600).
+         */
+        static InputPipe open(int uid, int gid) throws IOException {
+            int[] fds = new int[2];
+            try {
+                C.pipe2(fds, O_CLOEXEC);
+            } catch (LastErrorException e) {
+                throw new IOException("pipe2: " + C.strerror(e.getErrorCode()), e);
+            }
+            try {
+                if (uid >= 0) {
+                    C.fchown(fds[0], uid, gid);
+                }
+                FileChannel w = FileChannel.open(
+                        Path.of("/proc/self/fd/" + fds[1]), StandardOpenOption.WRITE);
+                C.close(fds[1]);
+                return new InputPipe(fds[0], w);
+            } catch (LastErrorException e) {
+                closeFd(fds[0]);
+                closeFd(fds[1]);
+                throw new IOException("stdin pipe: " + C.strerror(e.getErrorCode()), e);
+            } catch (IOException | RuntimeException e) {
+                closeFd(fds[0]);
+                closeFd(fds[1]);
+                throw e;
+            }
+        }
+
+        /** The read end, for {@link #spawn}. */
+        int readFd() {
+            return readFd;
+        }
+
+        /** The read end by name, for {@link ProcessBuilder.Redirect#from}. */
+        File readFile() {
+            return new File("/proc/self/fd/" + readFd);
+        }
+
+        /** The write end. */
+        FileChannel writer() {
+            return writer;
+        }
+
+        /** Once the child has its copy: ours must go, or the child would never see the end of its input. */
+        void closeReadEnd() {
+            if (readFd >= 0) {
+                closeFd(readFd);
+                readFd = -1;
+            }
+        }
+
+        /** Both ends (when the child could not be started). */
+        @Override
+        public void close() {
+            closeReadEnd();
+            try {
+                writer.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+
+        private static void closeFd(int fd) {
+            try {
+                C.close(fd);
+            } catch (LastErrorException ignored) {
+                // already closed or never opened: nothing more to do
+            }
         }
     }
 

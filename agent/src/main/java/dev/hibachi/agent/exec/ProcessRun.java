@@ -138,8 +138,11 @@ final class ProcessRun implements RunningExecution {
         }
     }
 
-    /** TERM to the group now, KILL after {@code grace} if anything in it is still alive. */
-    private void stop(String note, Duration grace) {
+    /**
+     * TERM to the group now, KILL after {@code grace} if anything in it is still alive; the run then ends
+     * failed, its output ending with {@code note}. The first stop wins; a no-op once finished.
+     */
+    void stop(String note, Duration grace) {
         if (finished.get() || !stopNote.compareAndSet(null, note)) {
             return;
         }

@@ -7,6 +7,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,9 +36,19 @@ import org.slf4j.LoggerFactory;
  *       only has to exist on the nodes that run it).
  *   <li>{@code timeout}: a Go duration ({@code 30s}, {@code 1m30s}, {@code 500ms}); when it elapses
  *       the whole process group gets TERM, then KILL after {@link #TIMEOUT_KILL_GRACE}.
+ *   <li>{@code payload}: standard base64; the decoded bytes (at most {@link PayloadWriter#MAX_BYTES})
+ *       are written to the process's stdin, which is then closed. Without it stdin is {@code /dev/null}.
+ *   <li>{@code mem_limit}: a size as Dkron takes it ({@code 1024}, {@code 512MB}, {@code 1.5GiB}; see
+ *       {@link ByteSize}; {@code 0} = none). Every second the resident memory of the run's processes is
+ *       summed ({@link MemoryWatch}); past the limit the group is killed as on a timeout and the output
+ *       ends with a line giving the limit and the size measured.
+ *   <li>{@code su}: {@code user} or {@code user:group} (names or ids) to run as, with that user's
+ *       {@code HOME}, {@code USER} and {@code LOGNAME} (see {@link RunAs}). Only its form is checked at
+ *       validation; an unknown user or group, or an agent that is not root asked for another user, fails
+ *       the run when it starts.
  * </ul>
  * Other keys are ignored. The process also gets {@code ENV_JOB_NAME}, {@code HIBACHI_RUN_ID} and
- * {@code HIBACHI_ATTEMPT}, and stdin from {@code /dev/null}.
+ * {@code HIBACHI_ATTEMPT}.
  *
  * <p>stdout and stderr are combined into the request's {@link OutputBuffer}, carried by a named pipe
  * (see {@link Fifos}; the JDK's pipe when FIFOs cannot be made). The run completes when the process
@@ -60,9 +72,13 @@ public final class ShellExecutor implements Executor {
     private static final AtomicBoolean NO_SETSID_LOGGED = new AtomicBoolean();
     private static final File DEV_NULL = new File("/dev/null");
 
-    /** The parsed configuration. {@code timeout} is null when none is set. */
+    /**
+     * The parsed configuration. {@code timeout}, {@code payload}, {@code memLimitText} and {@code su} are
+     * null when not set; {@code memLimit} is then 0.
+     */
     record Spec(String command, boolean shell, List<String> argv, Map<String, String> env, String cwd,
-                Duration timeout, String timeoutText) {}
+                Duration timeout, String timeoutText, byte[] payload, long memLimit, String memLimitText,
+                String su) {}
 
     public ShellExecutor() {}
 
@@ -126,7 +142,29 @@ public final class ShellExecutor implements Executor {
         } else {
             timeoutText = null;
         }
-        return new Spec(command, shell, argv, env, cwd, timeout, timeoutText);
+        String payloadText = config.get("payload");
+        byte[] payload = payloadText == null || payloadText.isEmpty() ? null : PayloadWriter.decode(payloadText);
+        String memLimitText = config.get("mem_limit");
+        long memLimit = 0;
+        if (memLimitText != null && !memLimitText.isBlank()) {
+            memLimitText = memLimitText.trim();
+            try {
+                memLimit = ByteSize.parse(memLimitText);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidExecutorConfigException("mem_limit", e.getMessage());
+            }
+        }
+        if (memLimit == 0) {
+            memLimitText = null; // "0" is no limit, as in Dkron
+        }
+        String su = config.get("su");
+        if (su != null && su.isEmpty()) {
+            su = null;
+        }
+        if (su != null) {
+            RunAs.checkSyntax(su);
+        }
+        return new Spec(command, shell, argv, env, cwd, timeout, timeoutText, payload, memLimit, memLimitText, su);
     }
 
     private static boolean parseBool(String key, String v) throws InvalidExecutorConfigException {
@@ -178,21 +216,28 @@ public final class ShellExecutor implements Executor {
         } catch (InvalidExecutorConfigException e) {
             return ProcessRun.failedToStart(out, "invalid " + e.getMessage());
         }
-        ProcessBuilder pb = new ProcessBuilder()
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
-        Map<String, String> env = pb.environment();
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
         env.putAll(spec.env());
         env.put("ENV_JOB_NAME", String.valueOf(request.jobName()));
         env.put("HIBACHI_RUN_ID", Long.toString(request.runId()));
         env.put("HIBACHI_ATTEMPT", Integer.toString(request.attempt()));
+        RunAs runAs = null;
+        if (spec.su() != null) {
+            try {
+                runAs = RunAs.resolve(spec.su()).orElse(null);
+            } catch (IllegalArgumentException e) {
+                return ProcessRun.failedToStart(out, "cannot run job: " + e.getMessage());
+            }
+            if (runAs != null) {
+                runAs.putEnv(env);
+            }
+        }
         Path cwd = null;
         if (spec.cwd() != null) {
             cwd = Path.of(spec.cwd()).toAbsolutePath();
             if (!Files.isDirectory(cwd)) {
                 return ProcessRun.failedToStart(out, "cannot run job: cwd \"" + spec.cwd() + "\" is not a directory");
             }
-            pb.directory(cwd.toFile());
         }
         String program = spec.argv().get(0);
         Path located = locate(program, env.get("PATH"), cwd);
@@ -200,11 +245,70 @@ public final class ShellExecutor implements Executor {
             return ProcessRun.failedToStart(out, "cannot run program \"" + program + "\": "
                     + programProblem(program, env.get("PATH"), cwd));
         }
-        Path fifo = Fifos.acquire();
-        if (fifo != null && PosixSpawn.available()) {
-            return spawnNatively(spec, located, env, cwd, fifo, out, label, request.groups());
+        List<String> argv = spec.argv();
+        if (runAs != null) {
+            argv = new ArrayList<>(runAs.argvPrefix());
+            argv.addAll(spec.argv());
+            located = Path.of(argv.get(0));
         }
-        List<String> cmd = new ArrayList<>(spec.argv().size() + 1);
+        Path fifo = Fifos.acquire();
+        PosixSpawn.InputPipe stdin = null;
+        try {
+            if (fifo != null && runAs != null) {
+                Fifos.lend(fifo, runAs.uid(), runAs.gid());
+            }
+            if (spec.payload() != null && PosixSpawn.pipesAvailable()) {
+                stdin = PosixSpawn.InputPipe.open(runAs != null ? runAs.uid() : -1, runAs != null ? runAs.gid() : -1);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (fifo != null) {
+                Fifos.discard(fifo);
+            }
+            return ProcessRun.failedToStart(out, "cannot run job: cannot set up its pipes: " + e.getMessage());
+        }
+        Launch launch = new Launch(spec, argv, env, cwd, fifo, stdin, out, label, request.groups());
+        if (fifo != null && PosixSpawn.available()) {
+            return spawnNatively(launch, located);
+        }
+        return spawnWithProcessBuilder(launch);
+    }
+
+    /**
+     * What a start needs once checked: the argv to run (after any {@code setpriv}), the output FIFO (null:
+     * the JDK's pipe), the stdin pipe (null: {@code /dev/null}, or the JDK's pipe for a payload without
+     * the C library), where output goes.
+     */
+    private record Launch(Spec spec, List<String> argv, Map<String, String> env, Path cwd, Path fifo,
+                          PosixSpawn.InputPipe stdin, OutputBuffer out, String label, ProcessGroups groups) {
+        /** After a failed start. */
+        void release() {
+            if (fifo != null) {
+                Fifos.discard(fifo);
+            }
+            if (stdin != null) {
+                stdin.close();
+            }
+        }
+    }
+
+    /** The fallback: {@link ProcessBuilder}, through {@code setsid} when there is one. */
+    private static RunningExecution spawnWithProcessBuilder(Launch launch) {
+        Spec spec = launch.spec();
+        Path fifo = launch.fifo();
+        ProcessBuilder pb = new ProcessBuilder().redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(launch.env());
+        if (launch.cwd() != null) {
+            pb.directory(launch.cwd().toFile());
+        }
+        if (launch.stdin() != null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(launch.stdin().readFile()));
+        } else if (spec.payload() != null) {
+            pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        } else {
+            pb.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        }
+        List<String> cmd = new ArrayList<>(launch.argv().size() + 2);
         boolean ownGroup = Procs.setsid().isPresent();
         if (ownGroup) {
             cmd.add(Procs.setsid().get());
@@ -213,7 +317,7 @@ public final class ShellExecutor implements Executor {
             log.warn("setsid not found (/usr/bin/setsid, /bin/setsid): jobs run in the agent's process "
                     + "group, and a kill or timeout reaches only processes the JVM sees as descendants");
         }
-        cmd.addAll(spec.argv());
+        cmd.addAll(launch.argv());
         pb.command(cmd);
         Process process;
         InputStream output = null;
@@ -229,39 +333,78 @@ public final class ShellExecutor implements Executor {
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(output);
-            if (fifo != null) {
-                Fifos.discard(fifo);
-            }
-            return ProcessRun.failedToStart(out, "cannot run program \"" + spec.argv().get(0) + "\": " + e.getMessage());
+            launch.release();
+            return ProcessRun.failedToStart(launch.out(), "cannot run program \"" + spec.argv().get(0) + "\": "
+                    + e.getMessage());
         }
         // setsid execs the command in the same process (the child is not a group leader), so the
         // pid is the new group's id.
         OptionalLong pgid = ownGroup ? OptionalLong.of(process.pid()) : OptionalLong.empty();
-        log.debug("{}: started pid {}{}", label, process.pid(), ownGroup ? " in its own process group" : "");
-        ProcessRun run = new ProcessRun(label, Child.of(process), pgid, out, request.groups(),
+        log.debug("{}: started pid {}{}", launch.label(), process.pid(), ownGroup ? " in its own process group" : "");
+        ProcessRun run = new ProcessRun(launch.label(), Child.of(process), pgid, launch.out(), launch.groups(),
                 fifo == null ? process.getInputStream() : output, fifo);
         run.begin(spec.timeout(), spec.timeoutText());
+        if (launch.stdin() != null) {
+            feed(run, launch);
+        } else if (spec.payload() != null) {
+            // The JDK's pipe: closing it would wait for a blocked write (see PayloadWriter).
+            PayloadWriter.start(launch.label(), spec.payload(), process.getOutputStream(), false);
+        }
+        watchMemory(run, launch, process.pid());
         return run;
     }
 
-    /** The fast path: {@link PosixSpawn}, output to {@code fifo}, in a session whose id is the pid. */
-    private static RunningExecution spawnNatively(Spec spec, Path located, Map<String, String> env, Path cwd,
-                                                  Path fifo, OutputBuffer out, String label, ProcessGroups groups) {
-        String program = spec.argv().get(0);
+    /** The fast path: {@link PosixSpawn}, output to the FIFO, in a session whose id is the pid. */
+    private static RunningExecution spawnNatively(Launch launch, Path located) {
+        Spec spec = launch.spec();
+        Path fifo = launch.fifo();
         InputStream output = null;
         long pid;
         try (RandomAccessFile hold = holdOpen(fifo)) {
             output = new FileInputStream(fifo.toFile());
-            pid = PosixSpawn.spawn(located.toString(), spec.argv(), env, cwd, fifo);
+            pid = PosixSpawn.spawn(located.toString(), launch.argv(), launch.env(), launch.cwd(),
+                    launch.stdin() == null ? -1 : launch.stdin().readFd(), fifo);
         } catch (IOException | RuntimeException e) {
             closeQuietly(output);
-            Fifos.discard(fifo);
-            return ProcessRun.failedToStart(out, "cannot run program \"" + program + "\": " + e.getMessage());
+            launch.release();
+            return ProcessRun.failedToStart(launch.out(), "cannot run program \"" + spec.argv().get(0) + "\": "
+                    + e.getMessage());
         }
-        log.debug("{}: started pid {} in its own session", label, pid);
-        ProcessRun run = new ProcessRun(label, Child.spawned(pid), OptionalLong.of(pid), out, groups, output, fifo);
+        log.debug("{}: started pid {} in its own session", launch.label(), pid);
+        ProcessRun run = new ProcessRun(launch.label(), Child.spawned(pid), OptionalLong.of(pid), launch.out(),
+                launch.groups(), output, fifo);
         run.begin(spec.timeout(), spec.timeoutText());
+        feed(run, launch);
+        watchMemory(run, launch, pid);
         return run;
+    }
+
+    /**
+     * Starts writing the payload to the stdin pipe, once the child has its end; stops the writer when
+     * the run completes (see {@link PayloadWriter}).
+     */
+    private static void feed(ProcessRun run, Launch launch) {
+        PosixSpawn.InputPipe stdin = launch.stdin();
+        if (stdin == null) {
+            return;
+        }
+        stdin.closeReadEnd();
+        PayloadWriter writer = PayloadWriter.start(launch.label(), launch.spec().payload(),
+                Channels.newOutputStream(stdin.writer()), true);
+        run.completion().thenRun(writer::stop);
+    }
+
+    /** Enforces {@code mem_limit}, if set, for the run led by {@code pid}. */
+    private static void watchMemory(ProcessRun run, Launch launch, long pid) {
+        Spec spec = launch.spec();
+        if (spec.memLimit() <= 0) {
+            return;
+        }
+        Runnable unwatch = MemoryWatch.watch(pid, spec.memLimit(), rss -> run.stop(
+                "[hibachi: job used " + ByteSize.describe(rss) + " of resident memory, over its mem_limit of "
+                        + spec.memLimitText() + " (" + String.format(Locale.ROOT, "%,d", spec.memLimit())
+                        + " bytes); its process group was killed]", TIMEOUT_KILL_GRACE));
+        run.completion().thenRun(unwatch);
     }
 
     /**
@@ -272,7 +415,7 @@ public final class ShellExecutor implements Executor {
         return new RandomAccessFile(fifo.toFile(), "rw");
     }
 
-    private static void closeQuietly(InputStream in) {
+    private static void closeQuietly(java.io.Closeable in) {
         if (in != null) {
             try {
                 in.close();
