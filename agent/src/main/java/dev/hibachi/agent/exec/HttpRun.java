@@ -1,6 +1,7 @@
 package dev.hibachi.agent.exec;
 
 import com.google.re2j.Pattern;
+import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -113,26 +114,33 @@ final class HttpRun implements RunningExecution {
     }
 
     private void finish(HttpResponse<Void> response, Throwable error) {
-        if (!finished.compareAndSet(false, true)) {
+        if (finished.get()) {
             return; // stopped: its note already says why
         }
+        List<String> notes = new ArrayList<>(2);
+        boolean internalError = false;
         try {
-            body.close();
-            List<String> notes = new ArrayList<>(2);
             if (error != null) {
-                notes.add("[hibachi: request failed: " + describe(error) + "]");
+                notes.add("[hibachi: request failed: " + spec.method() + " " + spec.url() + ": " + describe(error) + "]");
             } else {
                 checkExpectations(response.statusCode(), notes);
             }
-            if (spec.debug()) {
-                log.info("{}: response body ({} bytes): {}", label, body.bytes(),
-                        abbreviate(new String(out.tail(DEBUG_BODY_CHARS), StandardCharsets.UTF_8)));
-            }
-            complete(notes.isEmpty(), notes);
+        } catch (StoppedWhileMatching e) {
+            return; // the timeout or a kill came during the match, and completed the run
         } catch (RuntimeException e) {
             log.error("{}: completing failed", label, e);
-            complete(false, List.of("[hibachi: internal error: " + e + "]"));
+            notes.add("[hibachi: internal error: " + e + "]");
+            internalError = true;
         }
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        body.close();
+        if (spec.debug()) {
+            log.info("{}: response body ({} bytes): {}", label, body.bytes(),
+                    abbreviate(new String(out.tail(DEBUG_BODY_CHARS), StandardCharsets.UTF_8)));
+        }
+        complete(notes.isEmpty() && !internalError, notes);
     }
 
     /** Dkron's checks: any status passes without {@code expectCode}; the body must match {@code expectBody}. */
@@ -145,10 +153,54 @@ final class HttpRun implements RunningExecution {
             // What the buffer kept of the body: its last bytes when the body was larger.
             int kept = (int) Math.min(body.bytes(), out.capacity());
             String text = new String(out.tail(kept), StandardCharsets.UTF_8);
-            if (!expect.matcher(text).find()) {
+            if (!expect.matcher(new StoppableText(text)).find()) {
                 notes.add("[hibachi: response body does not match expectBody " + expect.pattern()
                         + (body.bytes() > kept ? " (matched against its last " + kept + " bytes)" : "") + "]");
             }
+        }
+    }
+
+    /**
+     * The body text for {@code expectBody}. RE2 matching is linear but costs text length times pattern
+     * size (seconds for {@code a{1000}} over 256 KB), so the timeout and kills still apply while it runs:
+     * reading a character after the run was stopped ends the match.
+     */
+    private final class StoppableText implements CharSequence {
+        private final String text;
+
+        StoppableText(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (finished.get()) {
+                throw new StoppedWhileMatching();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new StoppableText(text.substring(start, end));
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    private static final class StoppedWhileMatching extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StoppedWhileMatching() {
+            super(null, null, false, false);
         }
     }
 
@@ -173,6 +225,10 @@ final class HttpRun implements RunningExecution {
         }
         if (e instanceof CancellationException) {
             return "cancelled";
+        }
+        if (e instanceof ConnectException && e.getMessage() == null) {
+            // What the JDK client reports for a refused connection, with a ClosedChannelException as cause.
+            return "ConnectException: cannot connect (refused, unreachable or reset)";
         }
         StringBuilder sb = new StringBuilder();
         String last = null;
