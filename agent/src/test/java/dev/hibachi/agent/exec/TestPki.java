@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -31,6 +35,8 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
  * A throwaway PKI for the TLS tests: a CA, and certificates it signs, written as PEM files in the
@@ -122,11 +128,29 @@ final class TestPki {
         return Files.writeString(file, s.toString());
     }
 
-    /** Writes {@code key} in OpenSSL's traditional form: PKCS#1 for RSA, SEC1 for EC. */
-    static Path writeTraditional(Path file, PrivateKey key) throws IOException {
+    /** Writes an RSA key in OpenSSL's traditional form: PKCS#1 ({@code RSA PRIVATE KEY}). */
+    static Path writePkcs1(Path file, PrivateKey key) throws IOException {
         StringWriter s = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(s)) {
             w.writeObject(key);
+        }
+        return Files.writeString(file, s.toString());
+    }
+
+    /**
+     * Writes an EC key pair as SEC1 ({@code EC PRIVATE KEY}) the way OpenSSL does, with the named curve
+     * and the public key inside (BouncyCastle's writer leaves the curve out, which Go refuses too).
+     */
+    static Path writeSec1(Path file, KeyPair keys) throws IOException {
+        PrivateKeyInfo pkcs8 = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+        ASN1Encodable curve = pkcs8.getPrivateKeyAlgorithm().getParameters();
+        BigInteger d = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(pkcs8.parsePrivateKey()).getKey();
+        DERBitString pub = new DERBitString(SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded())
+                .getPublicKeyData().getOctets());
+        byte[] der = new org.bouncycastle.asn1.sec.ECPrivateKey(256, d, pub, curve).getEncoded();
+        StringWriter s = new StringWriter();
+        try (PemWriter w = new PemWriter(s)) {
+            w.writeObject(new PemObject("EC PRIVATE KEY", der));
         }
         return Files.writeString(file, s.toString());
     }
