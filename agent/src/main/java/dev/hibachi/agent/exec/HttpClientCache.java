@@ -18,6 +18,18 @@ final class HttpClientCache {
     /** Before the first byte of the connection; the job's timeout still bounds the whole request. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
+    /** How long an idle connection is kept for the next run, unless the JVM was started with the property. */
+    static final String KEEP_ALIVE_SECONDS = "30";
+
+    static {
+        // The JDK keeps idle connections 1200 s by default; a cron job that calls many hosts once in a while
+        // would hold a socket per host that long (Dkron closes each connection after its request). The
+        // property is read once, when the JDK client's connection pool class loads.
+        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
+            System.setProperty("jdk.httpclient.keepalive.timeout", KEEP_ALIVE_SECONDS);
+        }
+    }
+
     private final Map<TlsOptions, HttpClient> clients;
 
     /** @param capacity the most clients kept, at least 1 */
