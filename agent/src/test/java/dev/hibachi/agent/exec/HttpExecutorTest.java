@@ -242,6 +242,9 @@ class HttpExecutorTest {
         assertThat(r.exitCode()).isEqualTo(200);
         assertThat(r.output()).endsWith("a\n[hibachi: job timed out after 1s; the request was cancelled]\n");
         assertThat(took).isLessThan(Duration.ofSeconds(4));
+        // And the match itself stops: no thread is left matching for the seconds it would otherwise take.
+        await().atMost(Duration.ofSeconds(2)).until(() -> Thread.getAllStackTraces().values().stream()
+                .noneMatch(stack -> Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("com.google.re2j"))));
     }
 
     // ---- timeout, kill, transport errors ----------------------------------------------------------------
