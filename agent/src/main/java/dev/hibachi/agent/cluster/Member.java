@@ -86,6 +86,11 @@ public record Member(
         return new StoreServerConfig.Peer(name, raftAddress);
     }
 
+    public Member withExecutors(Set<String> value) {
+        return new Member(name, incarnation, tags, server, httpAddress, raftAddress, gossipHost, gossipPort, status,
+                value);
+    }
+
     public Member withStatus(Status value) {
         return new Member(name, incarnation, tags, server, httpAddress, raftAddress, gossipHost, gossipPort, value,
                 executors);
