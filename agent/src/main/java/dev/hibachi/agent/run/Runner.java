@@ -105,8 +105,8 @@ public final class Runner implements AutoCloseable {
     private long highestTerm;
 
     public Runner(String node, String incarnation, RunJournal journal, ExecutorRegistry executors,
-                  ProcessorChain processors, ProcessGroups groups, Reporter reporter, RunTransport transport, StoreClient client, Clock clock,
-                  DispatchObserver observer, Settings settings) {
+                  ProcessorChain processors, ProcessGroups groups, Reporter reporter, RunTransport transport,
+                  StoreClient client, Clock clock, DispatchObserver observer, Settings settings) {
         this.node = node;
         this.incarnation = incarnation;
         this.journal = journal;
