@@ -10,12 +10,16 @@ import dev.hibachi.agent.dispatch.DispatchObserver;
 import dev.hibachi.agent.dispatch.Dispatcher;
 import dev.hibachi.agent.dispatch.RunTransport;
 import dev.hibachi.agent.dispatch.TargetSelector;
+import dev.hibachi.agent.exec.OutputBuffer;
 import dev.hibachi.agent.exec.ProcessGroups;
 import dev.hibachi.agent.leader.LeaderRole;
 import dev.hibachi.agent.leader.LostAttemptSweeper;
 import dev.hibachi.agent.leader.Outbox;
 import dev.hibachi.agent.leader.OverdueWatch;
 import dev.hibachi.agent.leader.ServerAdmission;
+import dev.hibachi.agent.plugin.PluginFolder;
+import dev.hibachi.agent.process.ProcessorChain;
+import dev.hibachi.agent.process.ProcessorRegistry;
 import dev.hibachi.agent.run.ExecutorRegistry;
 import dev.hibachi.agent.run.Reporter;
 import dev.hibachi.agent.run.RunJournal;
@@ -82,6 +86,9 @@ public final class Agent implements AutoCloseable {
     private Reporter reporter;
     private Runner runner;
     private JobService jobs;
+    private PluginFolder plugins;
+    private ExecutorRegistry executors;
+    private ProcessorRegistry processors;
     private volatile CompletableFuture<Void> doorsOpened = CompletableFuture.completedFuture(null);
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean ready;
@@ -112,6 +119,12 @@ public final class Agent implements AutoCloseable {
 
     private void startParts(boolean openFrontDoors) throws Exception {
         long started = System.nanoTime();
+        // Before joining: the member announces the executors it has, plugins included.
+        plugins = PluginFolder.open(config.pluginDir().orElse(null), Agent.class.getClassLoader());
+        executors = ExecutorRegistry.load(plugins); // one registry: what is validated is what runs
+        processors = ProcessorRegistry.load(plugins);
+        LOG.info("Executors: {}; processors: {}{}", executors.names(), processors.names(),
+                plugins.jars().isEmpty() ? "" : " (plugins: " + plugins.jars() + ")");
         joinCluster();
         TargetSelector selector = new TargetSelector(new SecureRandom());
         if (config.server()) {
@@ -123,8 +136,7 @@ public final class Agent implements AutoCloseable {
         client.followServers(this::knownServers);
         client.readFrom(this::nearestServer);
 
-        ExecutorRegistry executors = ExecutorRegistry.builtIn(); // one registry: what is validated is what runs
-        jobs = new JobService(client, executors, membership, selector, clock, Duration.ofSeconds(10));
+        jobs = new JobService(client, executors, processors, membership, selector, clock, Duration.ofSeconds(10));
         // The HTTP server takes about a second to start: it starts beside the store, and answers 503 on
         // /health (and waits on the store for the rest) until the agent is ready.
         if (openFrontDoors) {
@@ -141,7 +153,9 @@ public final class Agent implements AutoCloseable {
         // through the store before it runs, so forgetting a reported attempt cannot make it run twice.
         journal = new RunJournal(config.dataDir().resolve("journal"), Duration.ofMinutes(2));
         reporter = new Reporter(client, config.nodeName(), journal, clock, Duration.ofMillis(50));
-        runner = new Runner(config.nodeName(), incarnation, journal, executors, processGroups,
+        runner = new Runner(config.nodeName(), incarnation, journal, executors,
+                new ProcessorChain(processors, config.nodeName(), config.dataDir(), OutputBuffer.DEFAULT_CAPACITY),
+                processGroups,
                 reporter, transport, client, clock, observer,
                 Runner.Settings.defaults().withKillGrace(config.killGrace()));
         runner.recover(); // kills what a previous agent left running, before our own reaper starts
@@ -169,7 +183,8 @@ public final class Agent implements AutoCloseable {
         // gossip host, as the Raft address is.
         String http = config.httpAddr().isAnyAddress() ? gossip.host() + ":" + config.httpAddr().port()
                 : config.httpAddr().toString();
-        Member self = new Member(config.nodeName(), incarnation, config.tags(), config.server(), http, raft, gossip.host(), gossip.port(), Member.Status.ALIVE);
+        Member self = new Member(config.nodeName(), incarnation, config.tags(), config.server(), http, raft,
+                gossip.host(), gossip.port(), Member.Status.ALIVE, executors.names());
         // --retry-join's hosts are initial hosts too: JGroups' merge protocol keeps asking them (every 2-5 s)
         // until they answer, which is the retrying Dkron's flag asks for.
         List<InetSocketAddress> join = java.util.stream.Stream.concat(config.join().stream(), config.retryJoin().stream())
@@ -432,6 +447,7 @@ public final class Agent implements AutoCloseable {
         closeQuietly(leaderClient);
         closeQuietly(storeServer);
         closeQuietly(processGroups);
+        closeQuietly(plugins);
         timer.shutdownNow();
         LOG.info("Agent {} stopped", config.nodeName());
         stopped.complete(null);

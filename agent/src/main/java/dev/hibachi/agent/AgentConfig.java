@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  *                         shutdown)
  * @param defaultZone      the cluster's zone for jobs without a timezone, recorded at bootstrap
  * @param encrypt          the key every member's gossip is sealed with ({@code --encrypt}); empty: gossip in clear
+ * @param pluginDir        the folder whose jars add executors and processors; empty: none
  */
 public record AgentConfig(
         String nodeName,
@@ -45,7 +46,8 @@ public record AgentConfig(
         Duration killGrace,
         int executionsKept,
         String defaultZone,
-        Optional<GossipKey> encrypt) {
+        Optional<GossipKey> encrypt,
+        Optional<Path> pluginDir) {
 
     /** Gossip's port when an address gives none (Serf's, as Dkron uses). */
     public static final int GOSSIP_PORT = 8946;
@@ -64,6 +66,7 @@ public record AgentConfig(
         Objects.requireNonNull(killGrace, "killGrace");
         Objects.requireNonNull(defaultZone, "defaultZone");
         Objects.requireNonNull(encrypt, "encrypt");
+        Objects.requireNonNull(pluginDir, "pluginDir");
         tags = Map.copyOf(tags);
         join = List.copyOf(join);
         retryJoin = List.copyOf(retryJoin);
@@ -169,7 +172,8 @@ public record AgentConfig(
                 .bindAddr(bindAddr).advertiseAddr(advertiseAddr).httpAddr(httpAddr).rpcPort(rpcPort)
                 .dataDir(dataDir).tags(tags).join(join).retryJoin(retryJoin).retryInterval(retryInterval)
                 .retryMax(retryMax).reconnectTimeout(reconnectTimeout).shutdownGrace(shutdownGrace)
-                .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone).encrypt(encrypt);
+                .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone).encrypt(encrypt)
+                .pluginDir(pluginDir);
     }
 
     public AgentConfig withTags(Map<String, String> value) {
@@ -178,6 +182,10 @@ public record AgentConfig(
 
     public AgentConfig withShutdownGrace(Duration value) {
         return toBuilder().shutdownGrace(value).build();
+    }
+
+    public AgentConfig withPluginDir(Path value) {
+        return toBuilder().pluginDir(Optional.of(value)).build();
     }
 
     public AgentConfig withKillGrace(Duration value) {
@@ -212,6 +220,7 @@ public record AgentConfig(
         private int executionsKept = 100;
         private String defaultZone = ZoneId.systemDefault().getId();
         private Optional<GossipKey> encrypt = Optional.empty();
+        private Optional<Path> pluginDir = Optional.empty();
 
         public Builder nodeName(String v) {
             nodeName = v;
@@ -308,10 +317,15 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder pluginDir(Optional<Path> v) {
+            pluginDir = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(nodeName, server, bootstrapExpect, bindAddr, advertiseAddr, httpAddr, rpcPort,
                     dataDir, tags, join, retryJoin, retryInterval, retryMax, reconnectTimeout, shutdownGrace,
-                    killGrace, executionsKept, defaultZone, encrypt);
+                    killGrace, executionsKept, defaultZone, encrypt, pluginDir);
         }
     }
 }

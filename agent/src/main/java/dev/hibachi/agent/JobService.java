@@ -1,9 +1,12 @@
 package dev.hibachi.agent;
 
+import dev.hibachi.agent.cluster.Member;
 import dev.hibachi.agent.cluster.Membership;
 import dev.hibachi.agent.dispatch.TargetSelector;
 import dev.hibachi.agent.exec.ErrorPattern;
 import dev.hibachi.agent.exec.InvalidExecutorConfigException;
+import dev.hibachi.agent.process.InvalidProcessorConfigException;
+import dev.hibachi.agent.process.ProcessorRegistry;
 import dev.hibachi.agent.run.ExecutorRegistry;
 import dev.hibachi.store.apply.Reply;
 import dev.hibachi.store.command.Command;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -42,16 +46,18 @@ import java.util.concurrent.TimeUnit;
 public final class JobService {
     private final StoreClient client;
     private final ExecutorRegistry executors;
+    private final ProcessorRegistry processors;
     private final Membership membership;
     private final TargetSelector selector;
     private final Clock clock;
     private final Duration timeout;
     private volatile ClusterSettings settings;
 
-    public JobService(StoreClient client, ExecutorRegistry executors, Membership membership, TargetSelector selector,
-                      Clock clock, Duration timeout) {
+    public JobService(StoreClient client, ExecutorRegistry executors, ProcessorRegistry processors,
+                      Membership membership, TargetSelector selector, Clock clock, Duration timeout) {
         this.client = client;
         this.executors = executors;
+        this.processors = processors;
         this.membership = membership;
         this.selector = selector;
         this.clock = clock;
@@ -113,18 +119,36 @@ public final class JobService {
         }
         String executor = job.executor() == null ? "" : job.executor();
         var found = executors.get(executor);
-        if (found.isEmpty()) {
-            return Reply.refused(400, executor.isEmpty() ? "executor is required (one of " + executors.names() + ")"
-                    : "unknown executor \"" + executor + "\" (known: " + executors.names() + ")", "executor");
+        if (found.isEmpty() && (executor.isEmpty() || !aliveMembersRun(executor))) {
+            Set<String> known = new TreeSet<>(executors.names());
+            membership.members().stream().filter(Member::alive).forEach(m -> known.addAll(m.executors()));
+            return Reply.refused(400, executor.isEmpty() ? "executor is required (one of " + known + ")"
+                    : "unknown executor \"" + executor + "\" (known: " + known + ")", "executor");
         }
+        Map<String, String> config = job.executorConfig() == null ? Map.of() : job.executorConfig();
         try {
-            Map<String, String> config = job.executorConfig() == null ? Map.of() : job.executorConfig();
-            found.get().validate(config);
+            if (found.isPresent()) {
+                found.get().validate(config);
+            }
+            // Every executor's, so checked even where the executor itself is only on other members.
             ErrorPattern.validate(config);
         } catch (InvalidExecutorConfigException e) {
             return Reply.refused(400, e.getMessage(), "executor_config");
         }
+        try {
+            processors.validate(job.processors());
+        } catch (InvalidProcessorConfigException e) {
+            return Reply.refused(400, e.getMessage(), e.field());
+        }
         return null;
+    }
+
+    /**
+     * Whether an alive member announces {@code executor}: a plugin may live on some members only. Its config is
+     * then checked only where it runs (a run on a member without it fails, saying so).
+     */
+    private boolean aliveMembersRun(String executor) {
+        return membership.members().stream().anyMatch(m -> m.alive() && m.executors().contains(executor));
     }
 
     public Reply deleteJob(String name) throws StoreUnavailableException {

@@ -6,7 +6,10 @@ import dev.hibachi.agent.dispatch.DispatchObserver;
 import dev.hibachi.agent.dispatch.RunAck;
 import dev.hibachi.agent.dispatch.RunOrder;
 import dev.hibachi.agent.dispatch.RunTransport;
+import dev.hibachi.agent.exec.OutputBuffer;
 import dev.hibachi.agent.exec.ProcessGroups;
+import dev.hibachi.agent.process.ProcessorChain;
+import dev.hibachi.agent.process.ProcessorRegistry;
 import dev.hibachi.agent.run.ExecutorRegistry;
 import dev.hibachi.agent.run.Reporter;
 import dev.hibachi.agent.run.RunJournal;
@@ -282,7 +285,8 @@ class SingleNodeLifecycleTest {
             RunJournal journal = new RunJournal(dir.resolve("journal"), Duration.ofMinutes(10));
             ProcessGroups groups = new ProcessGroups(dir.resolve("process-groups"));
             Reporter reporter = new Reporter(c, node, journal, Clock.systemUTC(), Duration.ofMillis(50));
-            Runner runner = new Runner(node, incarnation, journal, ExecutorRegistry.builtIn(), groups, reporter,
+            Runner runner = new Runner(node, incarnation, journal, ExecutorRegistry.builtIn(),
+                    new ProcessorChain(ProcessorRegistry.builtIn(), node, dir, OutputBuffer.DEFAULT_CAPACITY), groups, reporter,
                     transport, c, Clock.systemUTC(), DispatchObserver.NONE, Runner.Settings.defaults());
             return new Worker(runner, journal, reporter, groups, transport, c);
         }
@@ -454,7 +458,9 @@ class SingleNodeLifecycleTest {
              ProcessGroups groups = new ProcessGroups(dir.resolve("process-groups"));
              Reporter reporter = new Reporter(unreachable, "member-h", journal, Clock.systemUTC(),
                      Duration.ofMillis(50));
-             Runner runner = new Runner("member-h", "inc-h", journal, ExecutorRegistry.builtIn(), groups, reporter,
+             Runner runner = new Runner("member-h", "inc-h", journal, ExecutorRegistry.builtIn(),
+                     new ProcessorChain(ProcessorRegistry.builtIn(), "member-h", dir, OutputBuffer.DEFAULT_CAPACITY),
+                     groups, reporter,
                      transport, unreachable, Clock.systemUTC(), DispatchObserver.NONE, Runner.Settings.defaults())) {
             Instant scheduled = Instant.now().minusSeconds(10);
             RunOrder.Attempt a = new RunOrder.Attempt(job, 4545L, 1, "inc-h", scheduled, scheduled);

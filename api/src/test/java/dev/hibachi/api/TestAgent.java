@@ -53,8 +53,14 @@ final class TestAgent implements AutoCloseable {
 
     /** A client agent (no store) named {@code name}, with {@code tags}, that joins {@code server}'s cluster. */
     static TestAgent client(Path dataDir, String name, Map<String, String> tags, TestAgent server) throws Exception {
-        TestAgent t = new TestAgent(dataDir, Duration.ofSeconds(10), c -> c.toBuilder().nodeName(name).server(false)
-                .bootstrapExpect(0).tags(tags).join(List.of("127.0.0.1:" + server.gossipPort)).build());
+        return client(dataDir, name, tags, server, c -> c);
+    }
+
+    /** {@link #client(Path, String, Map, TestAgent)}, its configuration then adjusted by {@code customize}. */
+    static TestAgent client(Path dataDir, String name, Map<String, String> tags, TestAgent server,
+                            UnaryOperator<AgentConfig> customize) throws Exception {
+        TestAgent t = new TestAgent(dataDir, Duration.ofSeconds(10), c -> customize.apply(c.toBuilder().nodeName(name)
+                .server(false).bootstrapExpect(0).tags(tags).join(List.of("127.0.0.1:" + server.gossipPort)).build()));
         t.open();
         return t;
     }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,6 +146,11 @@ public final class AgentCommand implements Runnable {
             + " hibachi keygen makes one.", "Default: none (gossip in clear)."})
     String encrypt;
 
+    @Option(names = "--plugin-dir", paramLabel = "<dir>", description = {"Folder whose *.jar files add executors"
+            + " and processors (found through ServiceLoader); a built-in name cannot be replaced, a broken jar is"
+            + " skipped.", "Default: the distribution's plugins/ folder, beside lib/."})
+    Path pluginDir;
+
     @Spec
     CommandSpec spec;
 
@@ -260,6 +266,7 @@ public final class AgentCommand implements Runnable {
                 .killGrace(duration("--kill-grace", killGrace, true))
                 .executionsKept(executionsKept)
                 .encrypt(encryptKey())
+                .pluginDir(pluginDir != null ? Optional.of(pluginDir.toAbsolutePath()) : distributionPlugins())
                 .build();
     }
 
@@ -276,6 +283,25 @@ public final class AgentCommand implements Runnable {
             case "error", "fatal", "panic" -> Level.ERROR;
             default -> throw invalid("--log-level", logLevel, "must be one of debug, info, warn, error");
         };
+    }
+
+    /**
+     * The distribution's {@code plugins/} folder: the agent's jar sits in its {@code lib/}, whatever launcher
+     * started it. Empty when the agent runs from elsewhere (a build's classes, a test).
+     */
+    private static Optional<Path> distributionPlugins() {
+        try {
+            var source = AgentCommand.class.getProtectionDomain().getCodeSource();
+            Path jar = source == null ? null : Path.of(source.getLocation().toURI());
+            Path lib = jar == null ? null : jar.getParent();
+            if (lib == null || !Files.isRegularFile(jar) || lib.getFileName() == null
+                    || !lib.getFileName().toString().equals("lib") || lib.getParent() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(lib.getParent().resolve("plugins"));
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** Dkron's rule: the bind address, unless that is 0.0.0.0, which nobody can reach; then a private one. */

@@ -2,13 +2,18 @@ package dev.hibachi.agent.cluster;
 
 import dev.hibachi.store.raft.StoreServerConfig;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An agent as the cluster sees it: its name, its incarnation (new at every start, so a restarted agent is
  * a different member to the runs addressed to its old self), its tags, and how to reach it. The gossip
  * address is the one other agents connect to (the advertised one), shown as Dkron's {@code Addr}/{@code Port}.
+ * Its executors are the names it can run (built-in and plugins), so a job may name an executor that only some
+ * members have.
  */
 public record Member(
         String name,
@@ -19,7 +24,8 @@ public record Member(
         String raftAddress,
         String gossipHost,
         int gossipPort,
-        Status status) {
+        Status status,
+        Set<String> executors) {
 
     /** Serf's member states, with Serf's numbers (Dkron's {@code /v1/members} shows {@code Status} as one). */
     public enum Status {
@@ -38,6 +44,13 @@ public record Member(
 
     public Member {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+        executors = executors == null ? Set.of() : Collections.unmodifiableSet(new TreeSet<>(executors));
+    }
+
+    /** A member that announces no executors. */
+    public Member(String name, String incarnation, Map<String, String> tags, boolean server, String httpAddress,
+                  String raftAddress, String gossipHost, int gossipPort, Status status) {
+        this(name, incarnation, tags, server, httpAddress, raftAddress, gossipHost, gossipPort, status, Set.of());
     }
 
     /**
@@ -73,7 +86,13 @@ public record Member(
         return new StoreServerConfig.Peer(name, raftAddress);
     }
 
+    public Member withExecutors(Set<String> value) {
+        return new Member(name, incarnation, tags, server, httpAddress, raftAddress, gossipHost, gossipPort, status,
+                value);
+    }
+
     public Member withStatus(Status value) {
-        return new Member(name, incarnation, tags, server, httpAddress, raftAddress, gossipHost, gossipPort, value);
+        return new Member(name, incarnation, tags, server, httpAddress, raftAddress, gossipHost, gossipPort, value,
+                executors);
     }
 }

@@ -13,7 +13,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -22,11 +24,14 @@ import java.util.UUID;
  *
  * <p>An ExtendedUUID holds at most 255 entries of at most 255 bytes each, and travels with every view and with
  * the messages a member sends; so the tags (as JSON) are split over a few entries and capped at
- * {@link #MAX_TAGS_BYTES}. Serf caps a member's metadata at 512 bytes, so Dkron users' tags fit.
+ * {@link #MAX_TAGS_BYTES}. Serf caps a member's metadata at 512 bytes, so Dkron users' tags fit. Its executors'
+ * names go the same way, capped at {@link #MAX_EXECUTORS_BYTES}.
  */
 public final class MemberAddress {
     /** The most bytes the tags may take, as compact JSON. */
     public static final int MAX_TAGS_BYTES = 1024;
+    /** The most bytes the executors' names may take, as compact JSON. */
+    public static final int MAX_EXECUTORS_BYTES = 1024;
 
     private static final String NAME = "name";
     private static final String ROLE = "role";
@@ -34,8 +39,10 @@ public final class MemberAddress {
     private static final String RAFT = "raft";
     private static final String GOSSIP = "gossip";
     private static final String TAGS = "tags.";
+    private static final String EXECUTORS = "executors.";
     private static final int ENTRY_BYTES = 255;
     private static final TypeReference<TreeMap<String, String>> TAG_MAP = new TypeReference<>() { };
+    private static final TypeReference<TreeSet<String>> NAME_SET = new TypeReference<>() { };
 
     private MemberAddress() {
     }
@@ -50,15 +57,8 @@ public final class MemberAddress {
         put(address, HTTP, self.httpAddress());
         put(address, RAFT, self.raftAddress());
         put(address, GOSSIP, self.gossipHost() + ":" + self.gossipPort());
-        byte[] tags = Json.write(new TreeMap<>(self.tags()));
-        if (tags.length > MAX_TAGS_BYTES) {
-            throw new IllegalArgumentException("tags take " + tags.length + " bytes as JSON; at most "
-                    + MAX_TAGS_BYTES + " fit in a member's address");
-        }
-        for (int i = 0, from = 0; from < tags.length; i++, from += ENTRY_BYTES) {
-            byte[] chunk = Arrays.copyOfRange(tags, from, Math.min(tags.length, from + ENTRY_BYTES));
-            address.put(TAGS + i, chunk);
-        }
+        putJson(address, TAGS, "tags", new TreeMap<>(self.tags()), MAX_TAGS_BYTES);
+        putJson(address, EXECUTORS, "executor names", self.executors(), MAX_EXECUTORS_BYTES);
         return address;
     }
 
@@ -72,7 +72,7 @@ public final class MemberAddress {
             int colon = gossip.lastIndexOf(':');
             return Optional.of(new Member(get(u, NAME), u.toStringLong(), tags(u), "server".equals(get(u, ROLE)),
                     get(u, HTTP), get(u, RAFT), gossip.substring(0, colon),
-                    Integer.parseInt(gossip.substring(colon + 1)), Member.Status.ALIVE));
+                    Integer.parseInt(gossip.substring(colon + 1)), Member.Status.ALIVE, executors(u)));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -107,18 +107,48 @@ public final class MemberAddress {
         return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static Map<String, String> tags(ExtendedUUID address) {
-        ByteArrayOutputStream json = new ByteArrayOutputStream();
-        for (int i = 0; address.keyExists(TAGS + i); i++) {
-            json.writeBytes(address.get(TAGS + i));
+    /** {@code value} as JSON, split over entries {@code prefix0}, {@code prefix1}, ... */
+    private static void putJson(ExtendedUUID address, String prefix, String what, Object value, int maxBytes) {
+        byte[] json = Json.write(value);
+        if (json.length > maxBytes) {
+            throw new IllegalArgumentException(what + " take " + json.length + " bytes as JSON; at most "
+                    + maxBytes + " fit in a member's address");
         }
-        if (json.size() == 0) {
+        for (int i = 0, from = 0; from < json.length; i++, from += ENTRY_BYTES) {
+            address.put(prefix + i, Arrays.copyOfRange(json, from, Math.min(json.length, from + ENTRY_BYTES)));
+        }
+    }
+
+    private static byte[] joined(ExtendedUUID address, String prefix) {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        for (int i = 0; address.keyExists(prefix + i); i++) {
+            json.writeBytes(address.get(prefix + i));
+        }
+        return json.toByteArray();
+    }
+
+    private static Map<String, String> tags(ExtendedUUID address) {
+        byte[] json = joined(address, TAGS);
+        if (json.length == 0) {
             return Map.of();
         }
         try {
-            return Json.mapper().readValue(json.toByteArray(), TAG_MAP);
+            return Json.mapper().readValue(json, TAG_MAP);
         } catch (IOException e) {
             throw new IllegalArgumentException("unreadable tags", e);
+        }
+    }
+
+    /** None when the member announces none (an agent of an older version): then only its own executors count. */
+    private static Set<String> executors(ExtendedUUID address) {
+        byte[] json = joined(address, EXECUTORS);
+        if (json.length == 0) {
+            return Set.of();
+        }
+        try {
+            return Json.mapper().readValue(json, NAME_SET);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable executor names", e);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.hibachi.agent.exec.Executor;
 import dev.hibachi.agent.exec.OutputBuffer;
 import dev.hibachi.agent.exec.ProcessGroups;
 import dev.hibachi.agent.exec.RunningExecution;
+import dev.hibachi.agent.process.ProcessorChain;
 import dev.hibachi.store.apply.Reply;
 import dev.hibachi.store.command.Command;
 import dev.hibachi.store.command.Command.AttemptReport;
@@ -80,6 +81,7 @@ public final class Runner implements AutoCloseable {
     private final String incarnation;
     private final RunJournal journal;
     private final ExecutorRegistry executors;
+    private final ProcessorChain processors;
     private final ProcessGroups groups;
     private final Reporter reporter;
     private final RunTransport transport;
@@ -106,12 +108,13 @@ public final class Runner implements AutoCloseable {
     private long highestTerm;
 
     public Runner(String node, String incarnation, RunJournal journal, ExecutorRegistry executors,
-                  ProcessGroups groups, Reporter reporter, RunTransport transport, StoreClient client, Clock clock,
-                  DispatchObserver observer, Settings settings) {
+                  ProcessorChain processors, ProcessGroups groups, Reporter reporter, RunTransport transport,
+                  StoreClient client, Clock clock, DispatchObserver observer, Settings settings) {
         this.node = node;
         this.incarnation = incarnation;
         this.journal = journal;
         this.executors = executors;
+        this.processors = processors;
         this.groups = groups;
         this.reporter = reporter;
         this.transport = transport;
@@ -391,7 +394,10 @@ public final class Runner implements AutoCloseable {
         }
     }
 
-    private void finish(RunOrder.Attempt a, Instant started, ExecutionResult result) {
+    private void finish(RunOrder.Attempt a, Instant started, ExecutionResult executed) {
+        // Before the journal: a result journaled (and so perhaps re-reported after a restart) was processed once.
+        ExecutionResult result = processors.apply(a.job().name(), a.job().processors(), a.runId(), a.attempt(),
+                executed);
         Instant finished = clock.instant();
         journal.finished(new RunJournal.Record("finished", a.key(), null, null, null, null, null, started, finished,
                 result.success(), result.exitCode(), result.output(), finished));

@@ -40,7 +40,7 @@ class AgentCommandTest {
                 "--join", "a", "--retry-join", "b:1234", "--retry-interval", "5s", "--retry-max", "3",
                 "--reconnect-timeout", "1h", "--tag", "role=web", "--data-dir", "/var/lib/hibachi",
                 "--shutdown-grace", "1m", "--kill-grace", "750ms", "--executions-kept", "7",
-                "--encrypt", "AAECAwQFBgcICQoLDA0ODw==");
+                "--encrypt", "AAECAwQFBgcICQoLDA0ODw==", "--plugin-dir", "/opt/hibachi-plugins");
 
         assertThat(c.server()).isTrue();
         assertThat(c.bootstrapExpect()).isEqualTo(1);
@@ -60,6 +60,15 @@ class AgentCommandTest {
         assertThat(c.killGrace()).isEqualTo(Duration.ofMillis(750));
         assertThat(c.executionsKept()).isEqualTo(7);
         assertThat(c.encrypt()).map(GossipKey::base64).contains("AAECAwQFBgcICQoLDA0ODw==");
+        assertThat(c.pluginDir()).contains(Path.of("/opt/hibachi-plugins"));
+    }
+
+    @Test
+    void thePluginDirComesFromItsVariableAndIsNoneOutsideADistribution() {
+        assertThat(new TestCli(Map.of("HIBACHI_PLUGIN_DIR", "/srv/plugins")).config("--dev").pluginDir())
+                .contains(Path.of("/srv/plugins"));
+        // These classes are not in a distribution's lib/: there is no plugins/ beside it.
+        assertThat(new TestCli().config("--dev").pluginDir()).isEmpty();
     }
 
     @Test
@@ -274,7 +283,7 @@ class AgentCommandTest {
 
         Map<String, String> blocks = helpBlocks(cli.out());
         List<OptionSpec> settings = cli.agent.spec.options().stream().filter(SettingName::isSetting).toList();
-        assertThat(settings).hasSize(21);
+        assertThat(settings).hasSize(22);
         for (OptionSpec option : settings) {
             String flag = option.names()[0];
             assertThat(blocks).as("help for %s", flag).containsKey(flag);
@@ -288,6 +297,8 @@ class AgentCommandTest {
         assertThat(blocks.get("--reconnect-timeout")).contains("--serf-reconnect-timeout").contains("Default: 24h")
                 .contains("Env: HIBACHI_RECONNECT_TIMEOUT");
         assertThat(blocks.get("--tag")).contains("Env: HIBACHI_TAGS");
+        assertThat(blocks.get("--plugin-dir")).contains("Default: the distribution's plugins/ folder")
+                .contains("Env: HIBACHI_PLUGIN_DIR");
         assertThat(blocks.get("--encrypt")).contains("Default: none").contains("Env: HIBACHI_ENCRYPT")
                 .contains("hibachi keygen");
         assertThat(blocks.get("--node-name")).contains("Default: the host name").contains("Env: HIBACHI_NODE_NAME");

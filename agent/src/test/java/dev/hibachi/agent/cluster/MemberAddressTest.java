@@ -27,6 +27,21 @@ class MemberAddressTest {
     }
 
     @Test
+    void theExecutorsAMemberHasRoundTripAndTooManyAreRefused() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (int i = 0; i < 40; i++) {
+            names.add("plugin-executor-" + i); // more than one 255-byte entry
+        }
+        names.add("shell");
+        Member m = member(Map.of()).withExecutors(names);
+        assertThat(MemberAddress.read(MemberAddress.of(m)).orElseThrow().executors()).isEqualTo(names);
+        assertThat(MemberAddress.read(MemberAddress.of(member(Map.of()))).orElseThrow().executors()).isEmpty();
+        assertThatThrownBy(() -> MemberAddress.of(m.withExecutors(java.util.Set.of(
+                "x".repeat(MemberAddress.MAX_EXECUTORS_BYTES))))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("executor names");
+    }
+
+    @Test
     void tagsLongerThanOneEntryAreSplitEvenInsideACharacter() {
         Map<String, String> tags = new LinkedHashMap<>();
         for (int i = 0; i < 12; i++) {

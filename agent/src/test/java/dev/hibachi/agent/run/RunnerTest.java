@@ -10,8 +10,11 @@ import dev.hibachi.agent.dispatch.RunOrder;
 import dev.hibachi.agent.exec.ExecutionRequest;
 import dev.hibachi.agent.exec.ExecutionResult;
 import dev.hibachi.agent.exec.Executor;
+import dev.hibachi.agent.exec.OutputBuffer;
 import dev.hibachi.agent.exec.ProcessGroups;
 import dev.hibachi.agent.exec.RunningExecution;
+import dev.hibachi.agent.process.ProcessorChain;
+import dev.hibachi.agent.process.ProcessorRegistry;
 import dev.hibachi.store.StoreTestSupport;
 import dev.hibachi.store.model.Job;
 import dev.hibachi.store.raft.StoreClient;
@@ -141,7 +144,9 @@ class RunnerTest {
         Reporter reporter = new Reporter(store, "m1", journal, Clock.systemUTC(), Duration.ofMillis(50));
         transport = new InProcessTransport();
         transport.onAck(acks::add);
-        Runner runner = new Runner("m1", "inc-1", journal, ExecutorRegistry.of(gate, held), groups, reporter, transport,
+        Runner runner = new Runner("m1", "inc-1", journal, ExecutorRegistry.of(gate, held),
+                new ProcessorChain(ProcessorRegistry.builtIn(), "m1", tmp, OutputBuffer.DEFAULT_CAPACITY), groups, reporter,
+                transport,
                 store, Clock.systemUTC(), DispatchObserver.NONE, settings);
         parts.addAll(List.of(runner, transport, reporter, groups, journal, store));
         return runner;
