@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  *                         shutdown)
  * @param defaultZone      the cluster's zone for jobs without a timezone, recorded at bootstrap
  * @param encrypt          the key every member's gossip is sealed with ({@code --encrypt}); empty: gossip in clear
+ * @param artifactsBudget  bytes of artifacts kept per execution ({@code --artifacts-budget})
  */
 public record AgentConfig(
         String nodeName,
@@ -45,7 +46,8 @@ public record AgentConfig(
         Duration killGrace,
         int executionsKept,
         String defaultZone,
-        Optional<GossipKey> encrypt) {
+        Optional<GossipKey> encrypt,
+        long artifactsBudget) {
 
     /** Gossip's port when an address gives none (Serf's, as Dkron uses). */
     public static final int GOSSIP_PORT = 8946;
@@ -169,7 +171,8 @@ public record AgentConfig(
                 .bindAddr(bindAddr).advertiseAddr(advertiseAddr).httpAddr(httpAddr).rpcPort(rpcPort)
                 .dataDir(dataDir).tags(tags).join(join).retryJoin(retryJoin).retryInterval(retryInterval)
                 .retryMax(retryMax).reconnectTimeout(reconnectTimeout).shutdownGrace(shutdownGrace)
-                .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone).encrypt(encrypt);
+                .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone).encrypt(encrypt)
+                .artifactsBudget(artifactsBudget);
     }
 
     public AgentConfig withTags(Map<String, String> value) {
@@ -212,6 +215,7 @@ public record AgentConfig(
         private int executionsKept = 100;
         private String defaultZone = ZoneId.systemDefault().getId();
         private Optional<GossipKey> encrypt = Optional.empty();
+        private long artifactsBudget = dev.hibachi.agent.run.ArtifactFolders.DEFAULT_BUDGET;
 
         public Builder nodeName(String v) {
             nodeName = v;
@@ -308,10 +312,15 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder artifactsBudget(long v) {
+            artifactsBudget = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(nodeName, server, bootstrapExpect, bindAddr, advertiseAddr, httpAddr, rpcPort,
                     dataDir, tags, join, retryJoin, retryInterval, retryMax, reconnectTimeout, shutdownGrace,
-                    killGrace, executionsKept, defaultZone, encrypt);
+                    killGrace, executionsKept, defaultZone, encrypt, artifactsBudget);
         }
     }
 }

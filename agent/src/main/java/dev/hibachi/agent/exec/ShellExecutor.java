@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code timeout}: a Go duration ({@code 30s}, {@code 1m30s}, {@code 500ms}); when it elapses
  *       the whole process group gets TERM, then KILL after {@link #TIMEOUT_KILL_GRACE}.
  * </ul>
- * Other keys are ignored. The process also gets {@code ENV_JOB_NAME}, {@code HIBACHI_RUN_ID} and
- * {@code HIBACHI_ATTEMPT}, and stdin from {@code /dev/null}.
+ * Other keys are ignored. The process also gets {@code ENV_JOB_NAME}, {@code HIBACHI_RUN_ID},
+ * {@code HIBACHI_ATTEMPT} and, when the attempt has one, {@code HIBACHI_ARTIFACTS} (its artifacts folder), and
+ * stdin from {@code /dev/null}.
  *
  * <p>stdout and stderr are combined into the request's {@link OutputBuffer}, carried by a named pipe
  * (see {@link Fifos}; the JDK's pipe when FIFOs cannot be made). The run completes when the process
@@ -186,6 +187,9 @@ public final class ShellExecutor implements Executor {
         env.put("ENV_JOB_NAME", String.valueOf(request.jobName()));
         env.put("HIBACHI_RUN_ID", Long.toString(request.runId()));
         env.put("HIBACHI_ATTEMPT", Integer.toString(request.attempt()));
+        if (request.artifacts() != null) {
+            env.put("HIBACHI_ARTIFACTS", request.artifacts().toString());
+        }
         Path cwd = null;
         if (spec.cwd() != null) {
             cwd = Path.of(spec.cwd()).toAbsolutePath();
