@@ -131,4 +131,51 @@ class ArtifactRecoveryTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(folder));
         }
     }
+    /** The log index a probe write lands at: entries committed between two probes are the difference minus one. */
+    private static long probe() throws Exception {
+        Reply r = client.submit(new Command.SetPaused(Instant.now(), false), Duration.ofSeconds(10));
+        assertThat(r.ok()).isTrue();
+        return r.index();
+    }
+
+    @Test
+    void aBacklogOfLargeResultsGoesInEntriesOfBoundedBytes() throws Exception {
+        ObjectNode node = Json.mapper().valueToTree(Job.of("bulky", "@manually", "shell", Map.of("command",
+                "head -c 1048576 /dev/urandom > \"$HIBACHI_ARTIFACTS/noise.bin\"", "shell", "true")));
+        Job job = Json.mapper().convertValue(node, Job.class);
+        assertThat(agent.jobs().putJob(job).ok()).isTrue();
+        Path dir = tmp.resolve("member-y");
+        List<RunOrder.Attempt> attempts = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Instant at = Instant.now().plusMillis(i);
+            Reply planned = client.submit(new Command.PlanRuns(at, List.of(new Command.PlannedRun("bulky", 0, at,
+                    null, Run.Trigger.MANUAL, List.of(new Target("member-x", "inc-x")), null)), List.of()),
+                    Duration.ofSeconds(10));
+            attempts.add(new RunOrder.Attempt(job, planned.value().path("runs").path(0).path("run_id").asLong(), 1,
+                    "inc-x", at, at));
+        }
+        // All three finish while the store is out of reach, so the restart reports them in one batch.
+        try (StoreClient unreachable = new StoreClient(List.of(new StoreServerConfig.Peer(NODE,
+                "127.0.0.1:" + StoreTestSupport.freePort())));
+             Member m = Member.start(dir, unreachable)) {
+            m.transport().sendOrder("member-x", new RunOrder("leader", 1, attempts));
+            await().atMost(Duration.ofSeconds(20)).until(() -> attempts.stream().allMatch(a -> m.journal()
+                    .get(a.key()).map(RunJournal.Attempt::state).orElse(null) == RunJournal.State.FINISHED));
+        }
+
+        long before = probe();
+        try (Member m = Member.start(dir, client)) {
+            m.runner().recover();
+            assertThat(m.reporter().flush(Duration.ofSeconds(20))).isTrue();
+        }
+        long entries = probe() - before - 1;
+
+        // 1 MiB each: two would pass Reporter.MAX_ENTRY_BYTES, so each goes alone (other writes may come between)
+        assertThat(entries).isGreaterThanOrEqualTo(3);
+        for (RunOrder.Attempt a : attempts) {
+            Reply listed = client.query(new Query.ListArtifacts("bulky", a.runId() + "-1-member-x"),
+                    Duration.ofSeconds(10));
+            assertThat(listed.value().toString()).isEqualTo("[{\"path\":\"noise.bin\",\"size\":1048576}]");
+        }
+    }
 }
