@@ -21,6 +21,7 @@ import dev.hibachi.agent.plugin.PluginFolder;
 import dev.hibachi.agent.process.ProcessorChain;
 import dev.hibachi.agent.process.ProcessorRegistry;
 import dev.hibachi.agent.run.ExecutorRegistry;
+import dev.hibachi.agent.run.ArtifactFolders;
 import dev.hibachi.agent.run.Reporter;
 import dev.hibachi.agent.run.RunJournal;
 import dev.hibachi.agent.run.Runner;
@@ -152,12 +153,14 @@ public final class Agent implements AutoCloseable {
         // Two minutes outlast any re-send (every second, until acknowledged); an order older than that is claimed
         // through the store before it runs, so forgetting a reported attempt cannot make it run twice.
         journal = new RunJournal(config.dataDir().resolve("journal"), Duration.ofMinutes(2));
-        reporter = new Reporter(client, config.nodeName(), journal, clock, Duration.ofMillis(50));
+        ArtifactFolders artifacts = new ArtifactFolders(config.dataDir().resolve("artifacts"),
+                config.artifactsBudget());
+        reporter = new Reporter(client, config.nodeName(), journal, clock, Duration.ofMillis(50), artifacts);
         runner = new Runner(config.nodeName(), incarnation, journal, executors,
                 new ProcessorChain(processors, config.nodeName(), config.dataDir(), OutputBuffer.DEFAULT_CAPACITY),
                 processGroups,
                 reporter, transport, client, clock, observer,
-                Runner.Settings.defaults().withKillGrace(config.killGrace()));
+                Runner.Settings.defaults().withKillGrace(config.killGrace()), artifacts);
         runner.recover(); // kills what a previous agent left running, before our own reaper starts
         processGroups.startReaper();
         timer.scheduleWithFixedDelay(runner::prune, 1, 1, TimeUnit.MINUTES);

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param defaultZone      the cluster's zone for jobs without a timezone, recorded at bootstrap
  * @param encrypt          the key every member's gossip is sealed with ({@code --encrypt}); empty: gossip in clear
  * @param pluginDir        the folder whose jars add executors and processors; empty: none
+ * @param artifactsBudget  bytes of artifacts kept per execution ({@code --artifacts-budget})
  */
 public record AgentConfig(
         String nodeName,
@@ -47,7 +48,8 @@ public record AgentConfig(
         int executionsKept,
         String defaultZone,
         Optional<GossipKey> encrypt,
-        Optional<Path> pluginDir) {
+        Optional<Path> pluginDir,
+        long artifactsBudget) {
 
     /** Gossip's port when an address gives none (Serf's, as Dkron uses). */
     public static final int GOSSIP_PORT = 8946;
@@ -173,7 +175,7 @@ public record AgentConfig(
                 .dataDir(dataDir).tags(tags).join(join).retryJoin(retryJoin).retryInterval(retryInterval)
                 .retryMax(retryMax).reconnectTimeout(reconnectTimeout).shutdownGrace(shutdownGrace)
                 .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone).encrypt(encrypt)
-                .pluginDir(pluginDir);
+                .pluginDir(pluginDir).artifactsBudget(artifactsBudget);
     }
 
     public AgentConfig withTags(Map<String, String> value) {
@@ -221,6 +223,7 @@ public record AgentConfig(
         private String defaultZone = ZoneId.systemDefault().getId();
         private Optional<GossipKey> encrypt = Optional.empty();
         private Optional<Path> pluginDir = Optional.empty();
+        private long artifactsBudget = dev.hibachi.agent.run.ArtifactFolders.DEFAULT_BUDGET;
 
         public Builder nodeName(String v) {
             nodeName = v;
@@ -322,10 +325,15 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder artifactsBudget(long v) {
+            artifactsBudget = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(nodeName, server, bootstrapExpect, bindAddr, advertiseAddr, httpAddr, rpcPort,
                     dataDir, tags, join, retryJoin, retryInterval, retryMax, reconnectTimeout, shutdownGrace,
-                    killGrace, executionsKept, defaultZone, encrypt, pluginDir);
+                    killGrace, executionsKept, defaultZone, encrypt, pluginDir, artifactsBudget);
         }
     }
 }

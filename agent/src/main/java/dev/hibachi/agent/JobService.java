@@ -279,6 +279,17 @@ public final class JobService {
         return read(new Query.GetExecution(job, id), consistency);
     }
 
+    /** An execution's artifacts, as {@link dev.hibachi.store.model.ArtifactFile}s in path order. */
+    public Reply artifacts(String job, String id, ReadConsistency consistency) throws StoreUnavailableException {
+        return read(new Query.ListArtifacts(job, id), consistency);
+    }
+
+    /** One artifact of an execution: {@code {"path", "size", "data"}}, data in base64. */
+    public Reply artifact(String job, String id, String path, ReadConsistency consistency)
+            throws StoreUnavailableException {
+        return read(new Query.GetArtifact(job, id, path), consistency);
+    }
+
     public Reply misses(String job, int limit, ReadConsistency consistency) throws StoreUnavailableException {
         return read(new Query.ListMisses(job, limit), consistency);
     }

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
 import dev.hibachi.agent.cluster.GossipKey;
+import dev.hibachi.agent.run.ArtifactFolders;
 import dev.hibachi.store.schedule.GoDuration;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -141,6 +142,12 @@ public final class AgentCommand implements Runnable {
                     "Default: ${DEFAULT-VALUE}."})
     int executionsKept;
 
+    @Option(names = "--artifacts-budget", paramLabel = "<size>", defaultValue = "1MiB",
+            description = {"Bytes of the files a run leaves in $HIBACHI_ARTIFACTS kept with its execution (bytes, or"
+                    + " with KiB or MiB; at most 2MiB, since they travel in one Raft entry). Files past it are named"
+                    + " in the run's output and not kept.", "Default: ${DEFAULT-VALUE}."})
+    String artifactsBudget;
+
     @Option(names = "--encrypt", paramLabel = "<key>", description = {"Base64 key (16, 24 or 32 bytes) that encrypts"
             + " and authenticates gossip (membership, run orders; not Raft or HTTP). Every agent needs the same key;"
             + " hibachi keygen makes one.", "Default: none (gossip in clear)."})
@@ -265,6 +272,7 @@ public final class AgentCommand implements Runnable {
                 .shutdownGrace(duration("--shutdown-grace", shutdownGrace, true))
                 .killGrace(duration("--kill-grace", killGrace, true))
                 .executionsKept(executionsKept)
+                .artifactsBudget(artifactsBudget())
                 .encrypt(encryptKey())
                 .pluginDir(pluginDir != null ? Optional.of(pluginDir.toAbsolutePath()) : distributionPlugins())
                 .build();
@@ -371,6 +379,31 @@ public final class AgentCommand implements Runnable {
             throw invalid(flag, text, zeroAllowed ? "must be 0 or more" : "must be more than 0");
         }
         return d;
+    }
+
+    /** {@code --artifacts-budget}: a byte count, or one with a binary unit (KiB, MiB), within the allowed range. */
+    private long artifactsBudget() {
+        String text = artifactsBudget.trim();
+        long unit = 1;
+        String number = text;
+        for (var suffix : List.of(Map.entry("KiB", 1L << 10), Map.entry("MiB", 1L << 20), Map.entry("B", 1L))) {
+            if (text.endsWith(suffix.getKey())) {
+                unit = suffix.getValue();
+                number = text.substring(0, text.length() - suffix.getKey().length()).trim();
+                break;
+            }
+        }
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Long.parseLong(number), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw invalid("--artifacts-budget", artifactsBudget, "must be a size such as 1048576, 512KiB or 1MiB");
+        }
+        if (bytes < 0 || bytes > ArtifactFolders.MAX_BUDGET) {
+            throw invalid("--artifacts-budget", artifactsBudget, "must be from 0 to 2MiB (artifacts travel in one"
+                    + " Raft entry)");
+        }
+        return bytes;
     }
 
     private ParameterException invalid(String flag, Object value, String problem) {

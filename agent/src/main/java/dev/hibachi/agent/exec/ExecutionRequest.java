@@ -1,5 +1,6 @@
 package dev.hibachi.agent.exec;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -12,6 +13,8 @@ import java.util.Map;
  * @param output where the combined stdout/stderr goes; {@code null} means a fresh default buffer
  * @param groups where the run's process group is registered while it runs; {@code null} means
  *     not tracked (tests, or executors that run no process)
+ * @param artifacts the attempt's fresh, empty artifacts folder, exported as {@code HIBACHI_ARTIFACTS};
+ *     {@code null} when there is none
  */
 public record ExecutionRequest(
         String jobName,
@@ -19,9 +22,16 @@ public record ExecutionRequest(
         long runId,
         int attempt,
         OutputBuffer output,
-        ProcessGroups groups) {
+        ProcessGroups groups,
+        Path artifacts) {
 
     public ExecutionRequest {
         config = config == null ? Map.of() : config;
+    }
+
+    /** A request without an artifacts folder. */
+    public ExecutionRequest(String jobName, Map<String, String> config, long runId, int attempt, OutputBuffer output,
+                            ProcessGroups groups) {
+        this(jobName, config, runId, attempt, output, groups, null);
     }
 }

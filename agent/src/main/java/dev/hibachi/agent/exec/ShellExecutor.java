@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *       validation; an unknown user or group, or an agent that is not root asked for another user, fails
  *       the run when it starts.
  * </ul>
- * Other keys are ignored. The process also gets {@code ENV_JOB_NAME}, {@code HIBACHI_RUN_ID} and
- * {@code HIBACHI_ATTEMPT}.
+ * Other keys are ignored. The process also gets {@code ENV_JOB_NAME}, {@code HIBACHI_RUN_ID},
+ * {@code HIBACHI_ATTEMPT} and, when the attempt has one, {@code HIBACHI_ARTIFACTS} (its artifacts folder), and
+ * stdin from {@code /dev/null}.
  *
  * <p>stdout and stderr are combined into the request's {@link OutputBuffer}, carried by a named pipe
  * (see {@link Fifos}; the JDK's pipe when FIFOs cannot be made). The run completes when the process
@@ -230,6 +231,19 @@ public final class ShellExecutor implements Executor {
             }
             if (runAs != null) {
                 runAs.putEnv(env);
+            }
+        }
+        if (request.artifacts() != null) {
+            env.put("HIBACHI_ARTIFACTS", request.artifacts().toString());
+            if (runAs != null) {
+                try {
+                    // The job's user writes there; the agent (root) still reads and deletes it afterwards.
+                    Files.setAttribute(request.artifacts(), "unix:uid", runAs.uid());
+                    Files.setAttribute(request.artifacts(), "unix:gid", runAs.gid());
+                } catch (IOException | UnsupportedOperationException e) {
+                    return ProcessRun.failedToStart(out, "cannot run job: cannot give the artifacts folder to "
+                            + runAs.userName() + ": " + e.getMessage());
+                }
             }
         }
         Path cwd = null;

@@ -27,12 +27,23 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Memory is bounded: while results wait, their outputs count against {@code maxQueuedOutputBytes};
  * past it, new outputs wait as a short tail only (the journal on disk keeps the whole result).
+ *
+ * <p>A result's artifacts are read from its attempt's folder only as its entry is built, and an entry holds at most
+ * {@link #MAX_ENTRY_BYTES} of outputs and artifacts (the rest go in the next entry): queued results hold no artifact
+ * bytes, and no entry grows past what Raft replicates. The folder is deleted once the store has the report; until
+ * then it stays on disk, so an agent restarted before that collects it again.
  */
 public final class Reporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reporter.class);
     private static final long MAX_QUEUED_OUTPUT_BYTES = 64L << 20;
     private static final int TAIL_WHEN_FULL = 4096;
     private static final int MAX_BATCH = 500;
+    /**
+     * Outputs and artifacts in one entry, at most (one report alone may pass it). Ratis's leader refuses to replicate
+     * an entry over its appender buffer (4 MB by default: an assertion in its DataQueue), so this leaves room for
+     * base64 and JSON around the bytes, which deflate only partly wins back on incompressible data.
+     */
+    static final long MAX_ENTRY_BYTES = 2L << 20;
 
     private record Item(String incarnation, String key, AttemptReport report) {
     }
@@ -50,8 +61,16 @@ public final class Reporter implements AutoCloseable {
     private int inFlight;
     private volatile boolean closed;
     private final Thread thread;
+    /** Where results' artifacts are collected from; null: results carry none. */
+    private final ArtifactFolders artifacts;
 
     public Reporter(StoreClient client, String node, RunJournal journal, Clock clock, Duration window) {
+        this(client, node, journal, clock, window, null);
+    }
+
+    public Reporter(StoreClient client, String node, RunJournal journal, Clock clock, Duration window,
+                    ArtifactFolders artifacts) {
+        this.artifacts = artifacts;
         this.client = client;
         this.node = node;
         this.journal = journal;
@@ -173,31 +192,89 @@ public final class Reporter implements AutoCloseable {
             byIncarnation.computeIfAbsent(i.incarnation(), k -> new ArrayList<>()).add(i);
         }
         for (Map.Entry<String, List<Item>> e : byIncarnation.entrySet()) {
-            List<AttemptReport> reports = e.getValue().stream().map(Item::report).toList();
-            Reply reply;
-            try {
-                reply = client.submit(new Command.ReportAttempts(clock.instant(), node, e.getKey(), reports),
-                        Duration.ofSeconds(10));
-            } catch (Exception ex) {
-                LOG.warn("Reporting {} attempt(s) failed; they are re-sent: {}", reports.size(), ex.getMessage());
+            List<Item> items = new ArrayList<>();
+            List<AttemptReport> reports = new ArrayList<>();
+            long bytes = 0;
+            for (Item item : e.getValue()) {
+                AttemptReport report = withArtifacts(item.report());
+                long size = payloadBytes(report);
+                if (!items.isEmpty() && bytes + size > MAX_ENTRY_BYTES) {
+                    if (!submit(e.getKey(), items, reports)) {
+                        return false;
+                    }
+                    items = new ArrayList<>();
+                    reports = new ArrayList<>();
+                    bytes = 0;
+                }
+                items.add(item);
+                reports.add(report);
+                bytes += size;
+            }
+            if (!items.isEmpty() && !submit(e.getKey(), items, reports)) {
                 return false;
             }
-            if (!reply.ok()) {
-                LOG.error("The store refused a report batch: {}", reply.error());
+        }
+        return true;
+    }
+
+    /** Sends one entry; false if the store was not reached (the caller re-queues the whole batch). */
+    private boolean submit(String incarnation, List<Item> items, List<AttemptReport> reports) {
+        Reply reply;
+        try {
+            reply = client.submit(new Command.ReportAttempts(clock.instant(), node, incarnation, reports),
+                    Duration.ofSeconds(10));
+        } catch (Exception ex) {
+            LOG.warn("Reporting {} attempt(s) failed; they are re-sent: {}", reports.size(), ex.getMessage());
+            return false;
+        }
+        if (!reply.ok()) {
+            LOG.error("The store refused a report batch: {}", reply.error());
+        }
+        JsonNode verdicts = reply.value() == null ? null : reply.value().path("verdicts");
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            String verdict = verdicts == null ? "refused" : verdicts.path(i).path("verdict").asText();
+            if (verdict.startsWith("refused")) {
+                LOG.warn("Report for {} was refused: {}", item.key(), verdict);
             }
-            JsonNode verdicts = reply.value() == null ? null : reply.value().path("verdicts");
-            for (int i = 0; i < e.getValue().size(); i++) {
-                Item item = e.getValue().get(i);
-                String verdict = verdicts == null ? "refused" : verdicts.path(i).path("verdict").asText();
-                if (verdict.startsWith("refused")) {
-                    LOG.warn("Report for {} was refused: {}", item.key(), verdict);
-                }
-                if (item.report().phase() == AttemptReport.Phase.FINISHED) {
-                    journal.reported(item.key(), clock.instant());
+            AttemptReport r = item.report();
+            if (r.phase() == AttemptReport.Phase.FINISHED) {
+                journal.reported(item.key(), clock.instant());
+                if (artifacts != null) {
+                    artifacts.delete(r.job(), r.runId(), r.attempt());
                 }
             }
         }
         return true;
+    }
+
+    /** A result with its attempt's artifacts, and a line in its output for each file left out. */
+    private AttemptReport withArtifacts(AttemptReport r) {
+        if (artifacts == null || r.phase() != AttemptReport.Phase.FINISHED) {
+            return r;
+        }
+        ArtifactFolders.Collected collected = artifacts.collect(r.job(), r.runId(), r.attempt());
+        if (collected.notes().isEmpty() && collected.artifacts().isEmpty()) {
+            return r;
+        }
+        String output = r.output() == null ? "" : r.output();
+        if (!collected.notes().isEmpty()) {
+            StringBuilder sb = new StringBuilder(output);
+            if (!output.isEmpty() && !output.endsWith("\n")) {
+                sb.append('\n');
+            }
+            collected.notes().forEach(n -> sb.append(n).append('\n'));
+            output = sb.toString();
+        }
+        return r.with(output, r.truncated(), collected.artifacts());
+    }
+
+    private static long payloadBytes(AttemptReport r) {
+        long bytes = r.output() == null ? 0 : r.output().length();
+        for (Command.Artifact a : r.artifacts()) {
+            bytes += a.data().length + a.path().length();
+        }
+        return bytes;
     }
 
     private void subtract(Item old) {

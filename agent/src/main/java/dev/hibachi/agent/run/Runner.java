@@ -19,6 +19,7 @@ import dev.hibachi.store.raft.StoreClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,6 +90,8 @@ public final class Runner implements AutoCloseable {
     private final Clock clock;
     private final DispatchObserver observer;
     private final Settings settings;
+    /** Where attempts get their {@code $HIBACHI_ARTIFACTS}; null: they get none. */
+    private final ArtifactFolders artifacts;
     private final ExecutorService spawnPool;
     private final Map<String, RunningExecution> running = new ConcurrentHashMap<>();
     /** Launched attempts not finished yet, as live readers see them (their output and, at the end, the result). */
@@ -110,6 +113,15 @@ public final class Runner implements AutoCloseable {
     public Runner(String node, String incarnation, RunJournal journal, ExecutorRegistry executors,
                   ProcessorChain processors, ProcessGroups groups, Reporter reporter, RunTransport transport,
                   StoreClient client, Clock clock, DispatchObserver observer, Settings settings) {
+        this(node, incarnation, journal, executors, processors, groups, reporter, transport, client, clock, observer,
+                settings, null);
+    }
+
+    public Runner(String node, String incarnation, RunJournal journal, ExecutorRegistry executors,
+                  ProcessorChain processors, ProcessGroups groups, Reporter reporter, RunTransport transport,
+                  StoreClient client, Clock clock, DispatchObserver observer, Settings settings,
+                  ArtifactFolders artifacts) {
+        this.artifacts = artifacts;
         this.node = node;
         this.incarnation = incarnation;
         this.journal = journal;
@@ -137,7 +149,15 @@ public final class Runner implements AutoCloseable {
         if (!leftovers.isEmpty()) {
             LOG.warn("Killed {} process group(s) left by the previous agent: {}", leftovers.size(), leftovers);
         }
-        for (RunJournal.Attempt a : journal.unreported()) {
+        List<RunJournal.Attempt> unreported = journal.unreported();
+        if (artifacts != null) {
+            // An unreported attempt's folder is collected again with its report; any other was left by an agent
+            // that stopped after the report reached the store but before deleting it.
+            artifacts.sweep(unreported.stream()
+                    .map(a -> artifacts.folder(a.started().job(), a.started().runId(), a.started().attempt()))
+                    .collect(java.util.stream.Collectors.toSet()));
+        }
+        for (RunJournal.Attempt a : unreported) {
             RunJournal.Record s = a.started();
             RunJournal.Record f = a.finished();
             AttemptReport report = f != null
@@ -372,8 +392,9 @@ public final class Runner implements AutoCloseable {
             }
             live.put(key, new LiveRun(a.job().name(), a.runId(), a.attempt(), node, started, output,
                     new java.util.concurrent.CompletableFuture<>()));
+            Path folder = artifacts == null ? null : artifacts.create(a.job().name(), a.runId(), a.attempt());
             RunningExecution execution = executor.start(new ExecutionRequest(a.job().name(),
-                    a.job().executorConfig(), a.runId(), a.attempt(), output, groups));
+                    a.job().executorConfig(), a.runId(), a.attempt(), output, groups, folder));
             running.put(key, execution);
             // A kill that came between the look above and this registration found nothing to signal.
             String lateKill = killRequests.get(key);

@@ -40,7 +40,8 @@ class AgentCommandTest {
                 "--join", "a", "--retry-join", "b:1234", "--retry-interval", "5s", "--retry-max", "3",
                 "--reconnect-timeout", "1h", "--tag", "role=web", "--data-dir", "/var/lib/hibachi",
                 "--shutdown-grace", "1m", "--kill-grace", "750ms", "--executions-kept", "7",
-                "--encrypt", "AAECAwQFBgcICQoLDA0ODw==", "--plugin-dir", "/opt/hibachi-plugins");
+                "--artifacts-budget", "512KiB", "--encrypt", "AAECAwQFBgcICQoLDA0ODw==", "--plugin-dir",
+                "/opt/hibachi-plugins");
 
         assertThat(c.server()).isTrue();
         assertThat(c.bootstrapExpect()).isEqualTo(1);
@@ -59,6 +60,7 @@ class AgentCommandTest {
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.killGrace()).isEqualTo(Duration.ofMillis(750));
         assertThat(c.executionsKept()).isEqualTo(7);
+        assertThat(c.artifactsBudget()).isEqualTo(512 * 1024);
         assertThat(c.encrypt()).map(GossipKey::base64).contains("AAECAwQFBgcICQoLDA0ODw==");
         assertThat(c.pluginDir()).contains(Path.of("/opt/hibachi-plugins"));
     }
@@ -177,6 +179,10 @@ class AgentCommandTest {
                 arguments(List.of("--rpc-port", "70000"), "--rpc-port: '70000' must be from 1 to 65535"),
                 arguments(List.of("--rpc-port", "abc"), "Invalid value for option '--rpc-port': 'abc' is not an int"),
                 arguments(List.of("--executions-kept", "0"), "--executions-kept: '0' must be 1 or more"),
+                arguments(List.of("--artifacts-budget", "3MiB"), "--artifacts-budget: '3MiB' must be from 0 to 2MiB"
+                        + " (artifacts travel in one Raft entry)"),
+                arguments(List.of("--artifacts-budget", "lots"), "--artifacts-budget: 'lots' must be a size such as"
+                        + " 1048576, 512KiB or 1MiB"),
                 arguments(List.of("--tag", "novalue"), "--tag: 'novalue' must be key=value"),
                 arguments(List.of("--tag", "=v"), "--tag: '=v' must be key=value"),
                 arguments(List.of("--retry-interval", "0s"), "--retry-interval: '0s' must be more than 0"),
@@ -283,7 +289,7 @@ class AgentCommandTest {
 
         Map<String, String> blocks = helpBlocks(cli.out());
         List<OptionSpec> settings = cli.agent.spec.options().stream().filter(SettingName::isSetting).toList();
-        assertThat(settings).hasSize(22);
+        assertThat(settings).hasSize(23);
         for (OptionSpec option : settings) {
             String flag = option.names()[0];
             assertThat(blocks).as("help for %s", flag).containsKey(flag);

@@ -211,6 +211,17 @@ class ShellExecutorKeysTest {
     }
 
     @Test
+    void suWritesItsArtifactsFolder() throws Exception {
+        Path folder = Files.createDirectory(shared.resolve("artifacts"));
+        ExecutionResult r = shell.start(new ExecutionRequest("keys", Map.of("command",
+                "echo report > \"$HIBACHI_ARTIFACTS/report.txt\"", "shell", "true", "su", "nobody"), 5, 1,
+                new OutputBuffer(), groups, folder)).completion().get(60, TimeUnit.SECONDS);
+        assertThat(r.success()).as(r.output()).isTrue();
+        assertThat(Files.readString(folder.resolve("report.txt"))).isEqualTo("report\n");
+        assertThat(Files.getAttribute(folder.resolve("report.txt"), "unix:uid")).isEqualTo(65534);
+    }
+
+    @Test
     void suWithAGroupByNameOrId() throws Exception {
         assertThat(run(Map.of("command", "id -g", "shell", "true", "su", "nobody:nogroup")).output())
                 .isEqualTo("65534\n");

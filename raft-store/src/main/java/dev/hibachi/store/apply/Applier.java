@@ -60,6 +60,10 @@ public final class Applier {
     private static final byte[] REJECTION_COUNT = Keys.utf8("rejections");
     /** Miss and skip records kept per job. */
     static final int MISSES_KEPT = 100;
+    /** Per execution: more than any member sends (its budget is smaller), so these only stop a bad report. */
+    static final int MAX_ARTIFACTS = 1000;
+    static final long MAX_ARTIFACT_BYTES = 4L << 20;
+    static final int MAX_ARTIFACT_PATH_BYTES = 1024;
 
     private final JobDatabase db;
     private final StoreListener listener;
@@ -649,7 +653,7 @@ public final class Applier {
             return "accepted";
         }
         Instant finished = r.finishedAt() == null ? c.at() : r.finishedAt();
-        finishAttempt(e, run, idx, r.startedAt(), finished, r.success(), r.exitCode(), r.output());
+        finishAttempt(e, run, idx, r.startedAt(), finished, r.success(), r.exitCode(), r.output(), r.artifacts());
         return "accepted";
     }
 
@@ -666,7 +670,7 @@ public final class Applier {
             }
             Instant started = e.view.execution(Keys.execution(ref.job(), ref.runId(), ref.attempt(), ref.node()))
                     .map(Execution::startedAt).orElse(null);
-            finishAttempt(e, run, idx, started, c.at(), false, -1, "member lost: " + c.reason());
+            finishAttempt(e, run, idx, started, c.at(), false, -1, "member lost: " + c.reason(), List.of());
             closed++;
         }
         return Reply.ok(Map.of("closed", closed));
@@ -678,7 +682,7 @@ public final class Applier {
      * (see {@link #runOver}).
      */
     private void finishAttempt(Entry e, Run run, int idx, Instant startedAt, Instant finishedAt, boolean success,
-                               int exitCode, String output) {
+                               int exitCode, String output, List<Command.Artifact> artifacts) {
         Run.Slot slot = run.slots().get(idx);
         Job job = e.view.job(run.job()).orElse(null);
         if (job == null) {
@@ -695,6 +699,7 @@ public final class Applier {
                 success, null, node, run.runId(), slot.attempt(), run.scheduledAt(), exitCode, status, null,
                 kill == null ? null : kill.by(), running == null ? null : running.overdue());
         writeExecution(e, ex, output == null ? "" : output);
+        writeArtifacts(e, Keys.execution(run.job(), run.runId(), slot.attempt(), node), artifacts);
         countDay(e, finishedAt, success);
 
         Run.Slot next;
@@ -777,6 +782,7 @@ public final class Applier {
             for (int i = 0; i < keys.size() - s.executionsKept(); i++) {
                 e.txn.delete(Family.EXECUTIONS, keys.get(i));
                 e.txn.delete(Family.OUTPUTS, keys.get(i));
+                deleteArtifacts(e, keys.get(i));
             }
         }
         if (output != null) {
@@ -897,7 +903,7 @@ public final class Applier {
                 Run marked = run.withSlot(idx, slot.withKill(new Run.Kill(by, c.at())));
                 if (run.isQueued()) {
                     finishAttempt(e, marked, idx, c.at(), c.at(), false, -1, "[hibachi: killed before it started, at"
-                            + " the request of " + by + "]\n");
+                            + " the request of " + by + "]\n", List.of());
                     return Reply.ok(Map.of("execution", id, "outcome", "killed before it started"));
                 }
                 putRun(e, marked);
@@ -944,6 +950,50 @@ public final class Applier {
         for (byte[] key : e.view.executionKeys(job)) {
             e.txn.delete(Family.EXECUTIONS, key);
             e.txn.delete(Family.OUTPUTS, key);
+            deleteArtifacts(e, key);
+        }
+    }
+
+    /**
+     * Stores a closed attempt's artifacts with its execution (this runs once per attempt: only the first result
+     * closes it). The member already kept them within its budget; these bounds only keep a bad report from making a
+     * record apply would choke on, so what breaks them is left out rather than refused: the result still counts.
+     */
+    private static void writeArtifacts(Entry e, byte[] executionKey, List<Command.Artifact> artifacts) {
+        if (e.txn.get(Family.EXECUTIONS, executionKey) == null) {
+            return; // retention evicted it as it was written (a late result of a run older than every kept one)
+        }
+        int kept = 0;
+        long bytes = 0;
+        for (Command.Artifact a : artifacts == null ? List.<Command.Artifact>of() : artifacts) {
+            if (a == null || a.data() == null || !validArtifactPath(a.path()) || kept >= MAX_ARTIFACTS
+                    || bytes + a.data().length > MAX_ARTIFACT_BYTES) {
+                continue;
+            }
+            e.txn.put(Family.ARTIFACTS, Keys.artifact(executionKey, a.path()), a.data());
+            kept++;
+            bytes += a.data().length;
+        }
+    }
+
+    /** Relative, {@code /}-separated, no empty, {@code .} or {@code ..} names, no zero byte, at most 1,024 bytes. */
+    static boolean validArtifactPath(String path) {
+        if (path == null || path.isEmpty() || path.indexOf('\0') >= 0
+                || path.getBytes(StandardCharsets.UTF_8).length > MAX_ARTIFACT_PATH_BYTES) {
+            return false;
+        }
+        for (String name : path.split("/", -1)) {
+            if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Point deletes, as retention does everywhere (DESIGN.md, Storage): an execution has at most a few hundred. */
+    private static void deleteArtifacts(Entry e, byte[] executionKey) {
+        for (byte[] key : e.view.artifactKeys(executionKey)) {
+            e.txn.delete(Family.ARTIFACTS, key);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hibachi.store.command;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -98,8 +99,46 @@ public sealed interface Command {
                          @JsonProperty("started_at") Instant startedAt,
                          @JsonProperty("finished_at") Instant finishedAt,
                          boolean success, @JsonProperty("exit_code") int exitCode, String output,
-                         boolean truncated) {
+                         boolean truncated, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Artifact> artifacts) {
         public enum Phase { STARTED, FINISHED }
+
+        /** A report without artifacts (a start, or a result with none); entries written before them read so. */
+        public AttemptReport(String job, long runId, int attempt, Phase phase, Instant startedAt, Instant finishedAt,
+                             boolean success, int exitCode, String output, boolean truncated) {
+            this(job, runId, attempt, phase, startedAt, finishedAt, success, exitCode, output, truncated, null);
+        }
+
+        public AttemptReport {
+            artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+        }
+
+        /** This report with {@code value} as its output and {@code more} as its artifacts. */
+        public AttemptReport with(String value, boolean cut, List<Artifact> more) {
+            return new AttemptReport(job, runId, attempt, phase, startedAt, finishedAt, success, exitCode, value, cut,
+                    more);
+        }
+    }
+
+    /**
+     * A file the attempt left in its {@code $HIBACHI_ARTIFACTS} folder: its path relative to that folder ({@code /}
+     * between names) and its bytes (base64 in the JSON; the entry is deflated as a whole).
+     */
+    record Artifact(String path, byte[] data) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Artifact a && java.util.Objects.equals(path, a.path)
+                    && java.util.Arrays.equals(data, a.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Objects.hashCode(path) + java.util.Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "Artifact[" + path + ", " + (data == null ? 0 : data.length) + " bytes]";
+        }
     }
 
     /** The verdict that attempts on members that vanished are over (after the lost-grace). */

@@ -22,6 +22,8 @@ import java.time.LocalDate;
         @JsonSubTypes.Type(value = Query.ListRunning.class, name = "ListRunning"),
         @JsonSubTypes.Type(value = Query.GetStats.class, name = "GetStats"),
         @JsonSubTypes.Type(value = Query.GetPause.class, name = "GetPause"),
+        @JsonSubTypes.Type(value = Query.ListArtifacts.class, name = "ListArtifacts"),
+        @JsonSubTypes.Type(value = Query.GetArtifact.class, name = "GetArtifact"),
 })
 public sealed interface Query {
 
@@ -90,5 +92,13 @@ public sealed interface Query {
     }
 
     record GetPause() implements Query {
+    }
+
+    /** An execution's artifacts, as {@link dev.hibachi.store.model.ArtifactFile}s in path order. */
+    record ListArtifacts(String job, String id) implements Query {
+    }
+
+    /** One artifact's bytes (the reply's value is {@code {"path", "size", "data"}}, data in base64). */
+    record GetArtifact(String job, String id, String path) implements Query {
     }
 }

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Answers {@link Query}s from a replica's committed store. */
 public final class QueryHandler {
@@ -65,6 +67,18 @@ public final class QueryHandler {
             return Reply.ok(days);
         } else if (query instanceof Query.GetPause) {
             return Reply.ok(view.pause());
+        } else if (query instanceof Query.ListArtifacts q) {
+            return executionKey(q.job(), q.id()).map(key -> Reply.ok(view.artifacts(key)))
+                    .orElseGet(() -> notFound(q.job(), q.id()));
+        } else if (query instanceof Query.GetArtifact q) {
+            Optional<byte[]> key = executionKey(q.job(), q.id());
+            if (key.isEmpty()) {
+                return notFound(q.job(), q.id());
+            }
+            return view.artifact(key.get(), q.path())
+                    .map(data -> Reply.ok(Map.of("path", q.path(), "size", data.length, "data", data)))
+                    .orElseGet(() -> Reply.refused(404, "artifact not found: " + q.path() + " (execution " + q.id()
+                            + ")", null));
         } else if (query instanceof Query.GetSettings) {
             return view.settings().map(Reply::ok)
                     .orElseGet(() -> Reply.refused(503, "the cluster is not initialized yet", null));
@@ -134,6 +148,18 @@ public final class QueryHandler {
         }
         String cut = OutputTail.last(output, outputLimit);
         return e.withOutput(cut, cut.length() != output.length());
+    }
+
+    /** The key of an execution that exists, so that an unknown one is told apart from one with no artifacts. */
+    private Optional<byte[]> executionKey(String job, String id) {
+        return Execution.parseId(id)
+                .map(ref -> Keys.execution(job, ref.runId(), ref.attempt(), ref.node()))
+                .filter(key -> view.execution(key).isPresent());
+    }
+
+    private Reply notFound(String job, String id) {
+        return view.job(job).isEmpty() ? Reply.refused(404, "job not found: " + job, null)
+                : Reply.refused(404, "execution not found: " + id, null);
     }
 
     private static int clamp(int limit) {

@@ -15,7 +15,12 @@ public enum Family {
     /** open runs and derived work: {@code run/...}, {@code retry/...}. */
     PENDING("pending"),
     /** applied index, cluster settings, job clocks, rejections. */
-    META("meta");
+    META("meta"),
+    /**
+     * execution key ‖ 0 ‖ path → the file's bytes: what an attempt left in {@code $HIBACHI_ARTIFACTS}. Apart from
+     * the outputs so that listing executions never reads them; created on open in a store that predates it.
+     */
+    ARTIFACTS("artifacts");
 
     private final String cfName;
 

@@ -40,6 +40,19 @@ public final class Keys {
                 .put(prefix).putLong(runId).putInt(attempt).put(nodeBytes).array();
     }
 
+    /**
+     * The prefix of an execution's artifacts: its key and a zero byte (node names have none, so no other execution's
+     * key continues this one's).
+     */
+    public static byte[] artifactPrefix(byte[] executionKey) {
+        return Arrays.copyOf(executionKey, executionKey.length + 1);
+    }
+
+    public static byte[] artifact(byte[] executionKey, String path) {
+        byte[] p = utf8(path);
+        return ByteBuffer.allocate(executionKey.length + 1 + p.length).put(executionKey).put((byte) 0).put(p).array();
+    }
+
     public static byte[] miss(String job, long fromMillis, long seq) {
         byte[] prefix = jobPrefix(job);
         return ByteBuffer.allocate(prefix.length + 16).put(prefix).putLong(fromMillis).putLong(seq).array();

@@ -1,6 +1,7 @@
 package dev.hibachi.store.rocks;
 
 import dev.hibachi.store.json.Json;
+import dev.hibachi.store.model.ArtifactFile;
 import dev.hibachi.store.model.ClusterSettings;
 import dev.hibachi.store.model.DayStats;
 import dev.hibachi.store.model.Execution;
@@ -134,6 +135,30 @@ public final class StoreView {
     public Optional<String> output(byte[] key) {
         byte[] v = reader.get(Family.OUTPUTS, key);
         return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
+    }
+
+    /** The artifacts of one execution, in path order (byte order of their UTF-8 names). */
+    public List<ArtifactFile> artifacts(byte[] executionKey) {
+        List<ArtifactFile> out = new ArrayList<>();
+        byte[] prefix = Keys.artifactPrefix(executionKey);
+        reader.scan(Family.ARTIFACTS, prefix, Keys.prefixEnd(prefix), (k, v) -> {
+            out.add(new ArtifactFile(new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8),
+                    v.length));
+            return true;
+        });
+        return out;
+    }
+
+    /** The keys of one execution's artifacts, for deleting them with it. */
+    public List<byte[]> artifactKeys(byte[] executionKey) {
+        List<byte[]> out = new ArrayList<>();
+        byte[] prefix = Keys.artifactPrefix(executionKey);
+        reader.scan(Family.ARTIFACTS, prefix, Keys.prefixEnd(prefix), (k, v) -> out.add(k));
+        return out;
+    }
+
+    public Optional<byte[]> artifact(byte[] executionKey, String path) {
+        return Optional.ofNullable(reader.get(Family.ARTIFACTS, Keys.artifact(executionKey, path)));
     }
 
     public List<MissedSpan> misses(String job, int limit) {

@@ -60,7 +60,10 @@ class CommandCodecTest {
                         new AttemptReport("simple", 42L, 1, AttemptReport.Phase.STARTED, AT, null, false, 0, null,
                                 false),
                         new AttemptReport("simple", 42L, 1, AttemptReport.Phase.FINISHED, AT, AT.plusMillis(5), true,
-                                0, "héllo ✓\n", true))),
+                                0, "héllo ✓\n", true),
+                        new AttemptReport("simple", 43L, 1, AttemptReport.Phase.FINISHED, AT, AT.plusMillis(5), true,
+                                0, "", false, List.of(new Command.Artifact("out/report.bin",
+                                        new byte[]{0, 1, (byte) 0xFF, 10}))))),
                 new Command.LoseAttempts(AT, List.of(new Command.AttemptRef("simple", 42L, 1, "n1")), "left"),
                 new Command.CompletePending(AT, List.of("notify/simple/1")),
                 new Command.DeleteExecutions(AT, "simple"),
@@ -92,6 +95,28 @@ class CommandCodecTest {
         assertThat(bytes[1]).isZero();
         assertThat(new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_8))
                 .contains("\"type\":\"DeleteJob\"").contains("\"simple\"");
+    }
+
+    /** An entry written before reports carried artifacts (no such field) still decodes, with none. */
+    @Test
+    void aReportWithoutTheArtifactsFieldDecodesWithNone() throws MalformedCommandException {
+        String json = "{\"type\":\"ReportAttempts\",\"at\":\"2024-03-01T12:00:00Z\",\"node\":\"n1\","
+                + "\"incarnation\":\"inc-1\",\"reports\":[{\"job\":\"simple\",\"run_id\":42,\"attempt\":1,"
+                + "\"phase\":\"FINISHED\",\"started_at\":\"2024-03-01T12:00:00Z\","
+                + "\"finished_at\":\"2024-03-01T12:00:01Z\",\"success\":true,\"exit_code\":0,"
+                + "\"output\":\"ok\",\"truncated\":false}]}";
+        byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+        byte[] old = new byte[utf8.length + 2];
+        old[0] = 1;
+        System.arraycopy(utf8, 0, old, 2, utf8.length);
+
+        Command.ReportAttempts decoded = (Command.ReportAttempts) CommandCodec.decode(old);
+
+        assertThat(decoded.reports().get(0).artifacts()).isEmpty();
+        assertThat(decoded.reports().get(0).output()).isEqualTo("ok");
+        // and a report without artifacts is written without the field, as older members wrote it
+        assertThat(new String(CommandCodec.encode(decoded), 2, CommandCodec.encode(decoded).length - 2,
+                StandardCharsets.UTF_8)).doesNotContain("artifacts");
     }
 
     @Test

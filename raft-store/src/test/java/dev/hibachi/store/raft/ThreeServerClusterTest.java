@@ -149,6 +149,9 @@ class ThreeServerClusterTest {
         stop(laggardId);
 
         all.addAll(write(client, "second-", 0, 150));
+        // An execution with an artifact, written while the laggard is away: the snapshot must carry that family too.
+        String withArtifact = executionWithArtifact(client, "with-artifact");
+        all.add("with-artifact");
         // Ratis purges only closed log segments, and a segment closes when it is full (8 MB here, far more than
         // this test writes) or when the term changes. A leadership transfer starts a new term, so the segment with
         // everything the laggard lacks is closed on both survivors and the next snapshots let them purge it.
@@ -186,6 +189,9 @@ class ThreeServerClusterTest {
         long start = raftLog(back).getStartIndex();
         assertThat(start == -1 || start > laggardLastIndex + 1).as("laggard log start %s", start).isTrue();
         await().atMost(WAIT).until(() -> JobStateMachineRestartTest.storeApplied(back) == back.lastAppliedIndex());
+
+        assertThat(back.stateMachine().answer(new Query.ListArtifacts("with-artifact", withArtifact)).value()
+                .toString()).isEqualTo("[{\"path\":\"r/report.bin\",\"size\":3}]");
 
         // And it keeps following the log afterwards.
         List<String> fourth = write(client, "fourth-", 0, 20);
@@ -276,6 +282,21 @@ class ThreeServerClusterTest {
             RaftClientReply reply = admin.admin().transferLeadership(RaftPeerId.valueOf(to), WAIT.toMillis());
             assertThat(reply.isSuccess()).as("leadership transfer to %s: %s", to, reply.getException()).isTrue();
         }
+    }
+
+    /** A job with one finished execution that left one artifact; the execution's id. */
+    static String executionWithArtifact(StoreClient client, String name) throws Exception {
+        Instant now = Instant.now();
+        assertThat(client.submit(new Command.PutJob(now, job(name, "@manually")), WAIT).ok()).isTrue();
+        Reply planned = client.submit(new Command.PlanRuns(now, List.of(new Command.PlannedRun(name, 0, now, null,
+                dev.hibachi.store.model.Run.Trigger.MANUAL, List.of(new dev.hibachi.store.model.Target("nx", "ix")),
+                null)), List.of()), WAIT);
+        long runId = planned.value().path("runs").path(0).path("run_id").asLong();
+        Reply reported = client.submit(new Command.ReportAttempts(now, "nx", "ix", List.of(new Command.AttemptReport(
+                name, runId, 1, Command.AttemptReport.Phase.FINISHED, now, now, true, 0, "", false,
+                List.of(new Command.Artifact("r/report.bin", new byte[]{0, 1, 2}))))), WAIT);
+        assertThat(reported.value().path("verdicts").path(0).path("verdict").asText()).isEqualTo("accepted");
+        return runId + "-1-nx";
     }
 
     static RaftLog raftLog(StoreServer s) throws IOException {
