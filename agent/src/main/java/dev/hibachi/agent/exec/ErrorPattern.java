@@ -3,9 +3,8 @@ package dev.hibachi.agent.exec;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * The {@code error_pattern} key of any executor's {@code executor_config} (from HighBatch): a regular expression
@@ -16,6 +15,9 @@ import java.util.regex.PatternSyntaxException;
  * kept still counts. Lines are matched one at a time ({@code ^} and {@code $} are a line's ends; a pattern cannot
  * span lines), and a line longer than {@link #MAX_LINE} bytes is matched in pieces of that size, so memory stays
  * bounded whatever the output. The first match is kept to say why the run failed.
+ *
+ * <p>The syntax is Go's (RE2/J), as for the http executor's {@code expectBody}: Dkron users' patterns keep their
+ * meaning, and matching takes time linear in the text, so no pattern can stall the output of a large run.
  */
 public final class ErrorPattern implements OutputBuffer.Watcher {
     public static final String KEY = "error_pattern";
@@ -54,8 +56,7 @@ public final class ErrorPattern implements OutputBuffer.Watcher {
         try {
             return Optional.of(Pattern.compile(text));
         } catch (PatternSyntaxException e) {
-            throw new InvalidExecutorConfigException(KEY, "is not a valid regular expression: "
-                    + e.getDescription() + " near index " + e.getIndex() + " of \"" + text + "\"");
+            throw new InvalidExecutorConfigException(KEY, "is not a valid regular expression: " + e.getMessage());
         }
     }
 
@@ -79,8 +80,7 @@ public final class ErrorPattern implements OutputBuffer.Watcher {
     private void test() {
         String text = new String(line, 0, length, StandardCharsets.UTF_8);
         length = 0;
-        Matcher m = pattern.matcher(text);
-        if (m.find()) {
+        if (pattern.matcher(text).find()) {
             match = text.length() <= SHOWN ? text : text.substring(0, SHOWN) + "…";
         }
     }

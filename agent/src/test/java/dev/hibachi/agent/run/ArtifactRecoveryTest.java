@@ -1,5 +1,9 @@
 package dev.hibachi.agent.run;
 
+import dev.hibachi.agent.exec.OutputBuffer;
+import dev.hibachi.agent.process.ProcessorChain;
+import dev.hibachi.agent.process.ProcessorRegistry;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hibachi.agent.Agent;
 import dev.hibachi.agent.AgentConfig;
@@ -74,7 +78,9 @@ class ArtifactRecoveryTest {
             ArtifactFolders folders = new ArtifactFolders(dir.resolve("artifacts"), ArtifactFolders.DEFAULT_BUDGET);
             Reporter reporter = new Reporter(store, "member-x", journal, Clock.systemUTC(), Duration.ofMillis(50),
                     folders);
-            Runner runner = new Runner("member-x", "inc-x", journal, ExecutorRegistry.builtIn(), groups, reporter,
+            Runner runner = new Runner("member-x", "inc-x", journal, ExecutorRegistry.builtIn(),
+                    new ProcessorChain(ProcessorRegistry.builtIn(), "member-x", dir, OutputBuffer.DEFAULT_CAPACITY),
+                    groups, reporter,
                     transport, store, Clock.systemUTC(), DispatchObserver.NONE, Runner.Settings.defaults(), folders);
             return new Member(transport, journal, groups, reporter, runner, folders);
         }
