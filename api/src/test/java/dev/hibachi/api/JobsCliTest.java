@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -291,5 +292,35 @@ class JobsCliTest {
         List<String> names = new ArrayList<>();
         jobs.forEach(j -> names.add(j.path("name").asText()));
         return names;
+    }
+
+    @Test
+    void logsFollowsARunningExecutionToItsEndAndExitsWithItsStatus(@TempDir Path tmp) throws Exception {
+        Path gate = tmp.resolve("gate");
+        api.putJob("""
+                {"name":"logs-cli","schedule":"@manually","executor":"shell",
+                 "executor_config":{"shell":"true",
+                   "command":"echo first; while [ ! -f '%s' ]; do sleep 0.05; done; echo second; exit 3"}}"""
+                .formatted(gate));
+        assertThat(api.post("/v1/jobs/logs-cli/run", "").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/busy").list().stream()
+                .anyMatch(e -> e.path("job_name").asText().equals("logs-cli")
+                        && e.path("output").asText().equals("first\n")));
+
+        Run now = jobs("logs", "logs-cli");
+        assertThat(now.exit()).as(now.toString()).isZero();
+        assertThat(now.out()).isEqualTo("first\n");
+
+        java.util.concurrent.CompletableFuture<Run> following =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> jobs("logs", "-f", "logs-cli"));
+        Files.writeString(gate, "go");
+        Run followed = following.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(followed.exit()).as(followed.toString()).isEqualTo(1);
+        assertThat(followed.out()).isEqualTo("first\nsecond\n");
+        assertThat(followed.err()).contains("failed, exit code 3");
+
+        Run unknown = jobs("logs", "no-such-job-here");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no-such-job-here");
     }
 }

@@ -102,11 +102,56 @@ final class ApiClient {
                 .header("Accept", "application/json");
     }
 
+    /**
+     * A streamed answer's lines as they arrive ({@code GET}, e.g. server-sent events); the caller closes the
+     * stream. An error answer becomes an {@link ApiCallFailed}, as for {@link #exchange}.
+     */
+    java.util.stream.Stream<String> lines(String path, String accept) throws ApiCallFailed {
+        HttpRequest request = request(path).header("Accept", accept).GET().build();
+        HttpResponse<java.util.stream.Stream<String>> response = call(request, HttpResponse.BodyHandlers.ofLines());
+        if (response.statusCode() / 100 != 2) {
+            String body;
+            try (var lines = response.body()) {
+                body = String.join("\n", lines.toList());
+            }
+            throw failure(request, response.statusCode(), body);
+        }
+        return response.body();
+    }
+
+    /** A text answer ({@code GET}), as is. */
+    String text(String path) throws ApiCallFailed {
+        HttpRequest request = request(path).header("Accept", "text/plain").GET().build();
+        HttpResponse<String> response = call(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw failure(request, response.statusCode(), response.body());
+        }
+        return response.body();
+    }
+
     private Response send(HttpRequest.Builder builder) throws ApiCallFailed {
         HttpRequest request = builder.build();
-        HttpResponse<String> response;
+        HttpResponse<String> response = call(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode body = parse(response.body());
+        if (response.statusCode() / 100 != 2) {
+            throw failure(request, response.statusCode(), response.body());
+        }
+        return new Response(response.statusCode(), response.headers(), body);
+    }
+
+    /** The agent's own message for an error answer, with the status. */
+    private static ApiCallFailed failure(HttpRequest request, int status, String text) {
+        JsonNode body = parse(text);
+        // Hibachi's own errors are {"error": ...}; the HTTP server's (an unknown route) carry a "message".
+        String message = body.path("error").isTextual() ? body.path("error").asText()
+                : body.path("message").isTextual() ? body.path("message").asText() + " (" + request.method() + " "
+                + request.uri().getRawPath() + ")" : abbreviate(text);
+        return new ApiCallFailed(message + " (HTTP " + status + ")");
+    }
+
+    private <T> HttpResponse<T> call(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws ApiCallFailed {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, handler);
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new ApiCallFailed("cannot reach the agent at " + base + " (" + describe(e) + "); is it running?"
                     + " Set --address or " + AgentAddress.VARIABLE + " to ask another one");
@@ -119,15 +164,6 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new ApiCallFailed(request.method() + " " + request.uri() + " was interrupted");
         }
-        JsonNode body = parse(response.body());
-        if (response.statusCode() / 100 != 2) {
-            // Hibachi's own errors are {"error": ...}; the HTTP server's (an unknown route) carry a "message".
-            String message = body.path("error").isTextual() ? body.path("error").asText()
-                    : body.path("message").isTextual() ? body.path("message").asText() + " (" + request.method() + " "
-                    + request.uri().getRawPath() + ")" : abbreviate(response.body());
-            throw new ApiCallFailed(message + " (HTTP " + response.statusCode() + ")");
-        }
-        return new Response(response.statusCode(), response.headers(), body);
     }
 
     private static JsonNode parse(String body) {

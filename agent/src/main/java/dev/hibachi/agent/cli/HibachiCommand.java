@@ -37,6 +37,7 @@ public final class HibachiCommand implements Runnable {
                 .addSubcommand(new JobsToggleCommand(env))
                 .addSubcommand(new JobsDeleteCommand(env))
                 .addSubcommand(new JobsExecutionsCommand(env))
+                .addSubcommand(new JobsLogsCommand(env))
                 .addSubcommand(new JobsMissesCommand(env))
                 .addSubcommand(new JobsKillCommand(env, agent.host()))
                 .addSubcommand(new JobsApplyCommand(env))
