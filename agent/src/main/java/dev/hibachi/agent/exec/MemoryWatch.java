@@ -1,7 +1,6 @@
 package dev.hibachi.agent.exec;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,10 +106,10 @@ final class MemoryWatch {
             if (WATCHED.isEmpty()) {
                 return;
             }
-            Map<Long, Proc> procs = scan();
+            Map<Long, Procs.Stat> procs = scan();
             Map<Long, List<Long>> children = new HashMap<>();
-            for (Proc p : procs.values()) {
-                children.computeIfAbsent(p.ppid, k -> new ArrayList<>()).add(p.pid);
+            for (Procs.Stat p : procs.values()) {
+                children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p.pid());
             }
             for (Watched w : WATCHED) {
                 long rss = residentBytes(w.leader, procs, children);
@@ -125,11 +124,11 @@ final class MemoryWatch {
     }
 
     /** The RSS of the run led by {@code leader}: its session, its group, and the leader's descendants. */
-    static long residentBytes(long leader, Map<Long, Proc> procs, Map<Long, List<Long>> children) {
+    static long residentBytes(long leader, Map<Long, Procs.Stat> procs, Map<Long, List<Long>> children) {
         Set<Long> members = new HashSet<>();
-        for (Proc p : procs.values()) {
-            if (p.sid == leader || p.pgrp == leader) {
-                members.add(p.pid);
+        for (Procs.Stat p : procs.values()) {
+            if (p.sid() == leader || p.pgrp() == leader) {
+                members.add(p.pid());
             }
         }
         Set<Long> seen = new HashSet<>();
@@ -151,36 +150,10 @@ final class MemoryWatch {
         return total;
     }
 
-    /** The fields of {@code /proc/PID/stat} used here. */
-    record Proc(long pid, long ppid, long pgrp, long sid) {}
-
-    /** Every process but zombies (they hold no memory), by pid. */
-    static Map<Long, Proc> scan() {
-        Map<Long, Proc> all = new HashMap<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(PROC)) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString();
-                if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-                    continue;
-                }
-                try {
-                    String line = Files.readString(p.resolve("stat"));
-                    int close = line.lastIndexOf(')');
-                    String[] f = line.substring(close + 2).split(" ", 6);
-                    // f[0] = state (field 3), f[1] = ppid, f[2] = pgrp, f[3] = session
-                    if (f[0].equals("Z") || f[0].equals("X")) {
-                        continue;
-                    }
-                    long pid = Long.parseLong(name);
-                    all.put(pid, new Proc(pid, Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])));
-                } catch (IOException | RuntimeException ignored) {
-                    // exited meanwhile
-                }
-            }
-        } catch (IOException e) {
-            log.debug("cannot list /proc: {}", e.toString());
-        }
-        return all;
+    /** Every process but zombies (they hold no memory), by pid; none when {@code /proc} cannot be read. */
+    private static Map<Long, Procs.Stat> scan() {
+        Map<Long, Procs.Stat> all = Procs.scan();
+        return all == null ? Map.of() : all;
     }
 
     /**

@@ -36,7 +36,7 @@ final class Procs {
     private Procs() {}
 
     /** One line of {@code /proc/PID/stat}, the fields used here. */
-    record Stat(long pid, char state, long pgrp, long startTime) {
+    record Stat(long pid, char state, long ppid, long pgrp, long sid, long startTime) {
         boolean zombie() {
             return state == 'Z' || state == 'X' || state == 'x';
         }
@@ -76,8 +76,9 @@ final class Procs {
         }
         long pid = Long.parseLong(line.substring(0, line.indexOf(' ')).trim());
         String[] f = line.substring(close + 2).trim().split(" ");
-        // f[0] = state (field 3), f[2] = pgrp (field 5), f[19] = starttime (field 22)
-        return new Stat(pid, f[0].charAt(0), Long.parseLong(f[2]), Long.parseLong(f[19]));
+        // f[0] = state (field 3), f[1] = ppid, f[2] = pgrp, f[3] = session, f[19] = starttime (field 22)
+        return new Stat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                Long.parseLong(f[19]));
     }
 
     /** Whether {@code pid} exists and is not a zombie. */

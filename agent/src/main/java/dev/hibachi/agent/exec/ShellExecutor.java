@@ -169,14 +169,7 @@ public final class ShellExecutor implements Executor {
     }
 
     private static boolean parseBool(String key, String v) throws InvalidExecutorConfigException {
-        if (v == null || v.isEmpty()) {
-            return false;
-        }
-        return switch (v.trim()) {
-            case "1", "t", "T", "TRUE", "true", "True" -> true;
-            case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> throw new InvalidExecutorConfigException(key, "expected true or false, got \"" + v + "\"");
-        };
+        return GoBool.parse(v).orElseThrow(() -> new InvalidExecutorConfigException(key, GoBool.problem(v)));
     }
 
     private static Map<String, String> parseEnv(String env) throws InvalidExecutorConfigException {

@@ -1,5 +1,7 @@
 package dev.hibachi.agent.process;
 
+import dev.hibachi.agent.exec.GoBool;
+
 import java.util.Map;
 
 /**
@@ -15,14 +17,7 @@ final class Forward {
 
     static boolean of(String processor, Map<String, String> config) throws InvalidProcessorConfigException {
         String v = config.get(KEY);
-        if (v == null || v.isEmpty()) {
-            return false;
-        }
-        return switch (v.trim()) {
-            case "1", "t", "T", "TRUE", "true", "True" -> true;
-            case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> throw new InvalidProcessorConfigException(processor, KEY,
-                    "expected true or false, got \"" + v + "\"");
-        };
+        return GoBool.parse(v).orElseThrow(() -> new InvalidProcessorConfigException(processor, KEY,
+                GoBool.problem(v)));
     }
 }

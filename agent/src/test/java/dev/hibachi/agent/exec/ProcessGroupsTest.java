@@ -155,10 +155,12 @@ class ProcessGroupsTest {
 
     @Test
     void parsesProcStat() {
-        Procs.Stat s = Procs.parseStat("1234 (we) ird (name)) S 1 5678 5678 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 987654 0 0");
+        Procs.Stat s = Procs.parseStat("1234 (we) ird (name)) S 1 5678 5679 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 987654 0 0");
         assertThat(s.pid()).isEqualTo(1234);
         assertThat(s.state()).isEqualTo('S');
+        assertThat(s.ppid()).isEqualTo(1);
         assertThat(s.pgrp()).isEqualTo(5678);
+        assertThat(s.sid()).isEqualTo(5679);
         assertThat(s.startTime()).isEqualTo(987654);
     }
 }
