@@ -109,7 +109,7 @@ class ConfigFileTest {
     static Stream<Arguments> badFiles() {
         return Stream.of(
                 arguments("nodename: x", ", line 1: unknown key 'nodename' (the keys are the flag names without"
-                        + " dashes: advertise-addr, bind-addr, "),
+                        + " dashes: advertise-addr, artifacts-budget, bind-addr, "),
                 arguments("node-name: a\ntag: {role: web}", ", line 2: unknown key 'tag'"),
                 arguments("config: other.yml", ", line 1: unknown key 'config'"),
                 arguments("serf-reconnect-timeout: 1h", ", line 1: unknown key 'serf-reconnect-timeout'"),
