@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
 import dev.hibachi.agent.cluster.GossipKey;
+import dev.hibachi.agent.notify.Channels;
 import dev.hibachi.agent.run.ArtifactFolders;
 import dev.hibachi.store.schedule.GoDuration;
 import org.slf4j.LoggerFactory;
@@ -158,6 +159,9 @@ public final class AgentCommand implements Runnable {
             + " skipped.", "Default: the distribution's plugins/ folder, beside lib/."})
     Path pluginDir;
 
+    @CommandLine.Mixin
+    ChannelOptions channels;
+
     @Spec
     CommandSpec spec;
 
@@ -254,7 +258,7 @@ public final class AgentCommand implements Runnable {
             throw new ParameterException(spec.commandLine(), "--data-dir: must not be empty",
                     spec.findOption("--data-dir"), dataDir.toString());
         }
-        return new AgentConfig.Builder()
+        return checkChannels(new AgentConfig.Builder()
                 .nodeName(name)
                 .server(isServer)
                 .bootstrapExpect(expect)
@@ -275,7 +279,19 @@ public final class AgentCommand implements Runnable {
                 .artifactsBudget(artifactsBudget())
                 .encrypt(encryptKey())
                 .pluginDir(pluginDir != null ? Optional.of(pluginDir.toAbsolutePath()) : distributionPlugins())
-                .build();
+                .channels(channels.settings())
+                .build());
+    }
+
+    /** {@code config} once its notification channels were made: a bad template or address names its flag. */
+    private AgentConfig checkChannels(AgentConfig config) {
+        try {
+            Channels.from(config);
+        } catch (IllegalArgumentException e) {
+            String flag = e.getMessage().substring(0, Math.max(0, e.getMessage().indexOf(':')));
+            throw new ParameterException(spec.commandLine(), e.getMessage(), spec.findOption(flag), null);
+        }
+        return config;
     }
 
     /**
