@@ -7,7 +7,7 @@ import java.util.Objects;
  * The channels' flags as given ({@code --mail-*}, {@code --webhook-*}, {@code --pre-webhook-*}, {@code --slack-*},
  * {@code --ui-url}); empty text means unset. {@link Channels} reads and checks them.
  *
- * @param mailPort 0: 25, or the server's default
+ * @param mailPort the SMTP port; 465 is implicit TLS
  * @param uiUrl    empty: {@code http://} and the agent's advertised HTTP address
  */
 public record ChannelSettings(String mailHost, int mailPort, String mailUsername, String mailPassword,
@@ -18,7 +18,7 @@ public record ChannelSettings(String mailHost, int mailPort, String mailUsername
 
     public static final String DEFAULT_SUBJECT_PREFIX = "[Hibachi]";
     /** No channel. */
-    public static final ChannelSettings NONE = new ChannelSettings("", 0, "", "", "", DEFAULT_SUBJECT_PREFIX, "",
+    public static final ChannelSettings NONE = new ChannelSettings("", 25, "", "", "", DEFAULT_SUBJECT_PREFIX, "",
             "", "", List.of(), "", "", List.of(), "", "", "");
 
     public ChannelSettings {

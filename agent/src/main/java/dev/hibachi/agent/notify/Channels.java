@@ -48,7 +48,7 @@ public final class Channels {
         HttpClient client = null;
         List<Channel> out = new ArrayList<>();
         if (!s.mailHost().isEmpty()) {
-            if (s.mailPort() < 0 || s.mailPort() > 65535) {
+            if (s.mailPort() < 1 || s.mailPort() > 65535) {
                 throw new IllegalArgumentException("--mail-port: '" + s.mailPort() + "' must be from 1 to 65535");
             }
             if (s.mailFrom().isEmpty()) {
@@ -67,7 +67,7 @@ public final class Channels {
             }
             Optional<GoTemplate> payload = s.mailPayload().isEmpty() ? Optional.empty()
                     : Optional.of(GoTemplate.parse("--mail-payload", s.mailPayload()));
-            out.add(new MailChannel(s.mailHost(), s.mailPort() == 0 ? 25 : s.mailPort(), s.mailUsername(),
+            out.add(new MailChannel(s.mailHost(), s.mailPort(), s.mailUsername(),
                     s.mailPassword(), from, s.mailSubjectPrefix(), payload, node, links, mailProperties));
         } else {
             for (var unused : List.of(

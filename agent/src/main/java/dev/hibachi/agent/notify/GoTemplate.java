@@ -36,6 +36,8 @@ public final class GoTemplate {
     private static final Pattern ELSE_IF = Pattern.compile("else\\s+if\\s+(not\\s+)?\\.([A-Za-z][A-Za-z0-9]*)");
     /** Context key of a literal backslash: Handlebars reads {@code \{{} as an escaped mustache. */
     private static final String BACKSLASH = "_backslash";
+    /** Context key of a literal }: Handlebars reads {@code {{x}}}} as a triple mustache's end. */
+    private static final String CLOSING_BRACE = "_closingBrace";
     private static final ObjectMapper STRICT_JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Handlebars PLAIN = new Handlebars().with(EscapingStrategy.NOOP);
@@ -59,7 +61,7 @@ public final class GoTemplate {
      */
     public static GoTemplate parse(String flag, String text) {
         String trimmed = text.strip();
-        boolean json = trimmed.startsWith("{") || trimmed.startsWith("[");
+        boolean json = trimmed.startsWith("[") || (trimmed.startsWith("{") && !trimmed.startsWith("{{"));
         String handlebars = translate(flag, text);
         Template compiled;
         try {
@@ -83,6 +85,7 @@ public final class GoTemplate {
     public String render(Map<String, Object> variables) {
         Map<String, Object> context = new HashMap<>(variables);
         context.put(BACKSLASH, "\\");
+        context.put(CLOSING_BRACE, "}");
         try {
             return template.apply(context);
         } catch (IOException e) {
@@ -119,6 +122,9 @@ public final class GoTemplate {
         while (true) {
             int start = text.indexOf("{{", pos);
             String literal = text.substring(pos, start < 0 ? text.length() : start);
+            if (pos > 0) {
+                literal = bracesAfterAction(out, literal);
+            }
             if (start < 0) {
                 out.append(literal);
                 break;
@@ -180,6 +186,16 @@ public final class GoTemplate {
             throw new IllegalArgumentException(flag + ": {{if}} without {{end}}");
         }
         return out.toString();
+    }
+
+    /** Text after an action: its leading } characters become values, the rest is returned. */
+    private static String bracesAfterAction(StringBuilder out, String literal) {
+        int braces = 0;
+        while (braces < literal.length() && literal.charAt(braces) == '}') {
+            braces++;
+        }
+        out.append(("{{{" + CLOSING_BRACE + "}}}").repeat(braces));
+        return literal.substring(braces);
     }
 
     /** Text before an action; trailing backslashes would escape the action in Handlebars, so they become values. */
