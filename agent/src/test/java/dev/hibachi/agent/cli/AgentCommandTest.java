@@ -41,7 +41,13 @@ class AgentCommandTest {
                 "--reconnect-timeout", "1h", "--tag", "role=web", "--data-dir", "/var/lib/hibachi",
                 "--shutdown-grace", "1m", "--kill-grace", "750ms", "--executions-kept", "7",
                 "--artifacts-budget", "512KiB", "--encrypt", "AAECAwQFBgcICQoLDA0ODw==", "--plugin-dir",
-                "/opt/hibachi-plugins");
+                "/opt/hibachi-plugins", "--mail-host", "smtp.example.com", "--mail-port", "465", "--mail-username",
+                "cron", "--mail-password", "pw", "--mail-from", "cron@example.com", "--mail-subject-prefix", "[x] ",
+                "--mail-payload", "{{.Report}}", "--webhook-endpoint", "http://hooks/a", "--webhook-payload",
+                "{{.JobName}}", "--webhook-headers", "A:1", "--webhook-headers", "B:x:y", "--pre-webhook-endpoint",
+                "http://hooks/b", "--pre-webhook-payload", "{{.NodeName}}", "--pre-webhook-headers", "C:2",
+                "--slack-webhook-url", "https://hooks.slack.com/services/T/B/X", "--slack-channel", "#ops",
+                "--ui-url", "https://cron.example.com");
 
         assertThat(c.server()).isTrue();
         assertThat(c.bootstrapExpect()).isEqualTo(1);
@@ -63,6 +69,21 @@ class AgentCommandTest {
         assertThat(c.artifactsBudget()).isEqualTo(512 * 1024);
         assertThat(c.encrypt()).map(GossipKey::base64).contains("AAECAwQFBgcICQoLDA0ODw==");
         assertThat(c.pluginDir()).contains(Path.of("/opt/hibachi-plugins"));
+        assertThat(c.channels()).isEqualTo(new dev.hibachi.agent.notify.ChannelSettings("smtp.example.com", 465,
+                "cron", "pw", "cron@example.com", "[x] ", "{{.Report}}", "http://hooks/a", "{{.JobName}}",
+                List.of("A:1", "B:x:y"), "http://hooks/b", "{{.NodeName}}", List.of("C:2"),
+                "https://hooks.slack.com/services/T/B/X", "#ops", "https://cron.example.com"));
+    }
+
+    @Test
+    void secretsComeFromTheirVariables() {
+        AgentConfig c = new TestCli(Map.of("HIBACHI_MAIL_PASSWORD", "pw", "HIBACHI_SLACK_WEBHOOK_URL",
+                "https://hooks.slack.com/services/T/B/X")).config("--dev", "--mail-host", "smtp", "--mail-username",
+                "cron", "--mail-from", "cron@example.com");
+
+        assertThat(c.channels().mailPassword()).isEqualTo("pw");
+        assertThat(c.channels().slackWebhookUrl()).isEqualTo("https://hooks.slack.com/services/T/B/X");
+        assertThat(c.channels().toString()).doesNotContain("pw").doesNotContain("hooks.slack.com");
     }
 
     @Test
@@ -197,7 +218,15 @@ class AgentCommandTest {
                         + " or 32 bytes in base64 (hibachi keygen makes one)"),
                 arguments(List.of("--encrypt", "AAECAwQFBgcICQoLDA0ODxAREhM="), "--encrypt: the key decodes to 20"
                         + " bytes; a key is 16, 24 or 32 bytes"),
-                arguments(List.of("--encrypt", " "), "--encrypt: the key is empty"));
+                arguments(List.of("--encrypt", " "), "--encrypt: the key is empty"),
+                arguments(List.of("--mail-host", "smtp", "--mail-from", "a@b.c", "--mail-payload", "{{.Nope}}"),
+                        "--mail-payload: unknown variable .Nope at line 1, column 1"),
+                arguments(List.of("--mail-host", "smtp"), "--mail-from: required with --mail-host"),
+                arguments(List.of("--webhook-endpoint", "http://h/", "--webhook-headers", "Host: x"),
+                        "--webhook-headers: 'Host: x' cannot be sent"),
+                arguments(List.of("--pre-webhook-endpoint", "localhost:80"), "--pre-webhook-endpoint: 'localhost:80'"
+                        + " must be an http:// or https:// address with a host"),
+                arguments(List.of("--slack-channel", "#ops"), "--slack-channel: needs --slack-webhook-url"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -289,7 +318,7 @@ class AgentCommandTest {
 
         Map<String, String> blocks = helpBlocks(cli.out());
         List<OptionSpec> settings = cli.agent.spec.options().stream().filter(SettingName::isSetting).toList();
-        assertThat(settings).hasSize(23);
+        assertThat(settings).hasSize(39);
         for (OptionSpec option : settings) {
             String flag = option.names()[0];
             assertThat(blocks).as("help for %s", flag).containsKey(flag);
