@@ -941,13 +941,20 @@ public final class Applier {
     private void runFinished(Entry e, Job job, Run run, Instant at, String previousStatus) {
         List<PendingNotice.Attempt> attempts = new ArrayList<>();
         int each = Math.max(256, Math.min(NOTICE_OUTPUT_BYTES, NOTICE_OUTPUT_TOTAL / Math.max(1, run.slots().size())));
+        boolean killed = false;
         for (Run.Slot slot : run.slots()) {
             byte[] key = Keys.execution(run.job(), run.runId(), slot.attempt(), slot.target().node());
-            e.view.execution(key).ifPresent(ex -> attempts.add(attemptOf(ex, e.view.output(key).orElse(""), each)));
+            Execution ex = e.view.execution(key).orElse(null);
+            if (ex != null) {
+                attempts.add(attemptOf(ex, e.view.output(key).orElse(""), each));
+                killed |= Execution.KILLED.equals(ex.status());
+            }
         }
         long ok = attempts.stream().filter(PendingNotice.Attempt::success).count();
-        notice(e, "RUN_FINISHED", at, job, run.runId(), run.status(), previousStatus, attempts, "run " + run.runId()
-                + " of job " + job.name() + " finished: " + run.status() + " (" + ok + " of " + run.slots().size()
+        // The job's status says failed for a killed run; people are told it was killed.
+        String status = killed ? Execution.KILLED : run.status();
+        notice(e, "RUN_FINISHED", at, job, run.runId(), status, previousStatus, attempts, "run " + run.runId()
+                + " of job " + job.name() + " finished: " + status + " (" + ok + " of " + run.slots().size()
                 + " target(s) succeeded)");
     }
 
