@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param encrypt          the key every member's gossip is sealed with ({@code --encrypt}); empty: gossip in clear
  * @param pluginDir        the folder whose jars add executors and processors; empty: none
  * @param artifactsBudget  bytes of artifacts kept per execution ({@code --artifacts-budget})
+ * @param notifications    when notifications are sent ({@code --notify-on} and the like)
  */
 public record AgentConfig(
         String nodeName,
@@ -49,7 +50,8 @@ public record AgentConfig(
         String defaultZone,
         Optional<GossipKey> encrypt,
         Optional<Path> pluginDir,
-        long artifactsBudget) {
+        long artifactsBudget,
+        dev.hibachi.agent.notify.NotifySettings notifications) {
 
     /** Gossip's port when an address gives none (Serf's, as Dkron uses). */
     public static final int GOSSIP_PORT = 8946;
@@ -69,6 +71,7 @@ public record AgentConfig(
         Objects.requireNonNull(defaultZone, "defaultZone");
         Objects.requireNonNull(encrypt, "encrypt");
         Objects.requireNonNull(pluginDir, "pluginDir");
+        Objects.requireNonNull(notifications, "notifications");
         tags = Map.copyOf(tags);
         join = List.copyOf(join);
         retryJoin = List.copyOf(retryJoin);
@@ -175,7 +178,7 @@ public record AgentConfig(
                 .dataDir(dataDir).tags(tags).join(join).retryJoin(retryJoin).retryInterval(retryInterval)
                 .retryMax(retryMax).reconnectTimeout(reconnectTimeout).shutdownGrace(shutdownGrace)
                 .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone).encrypt(encrypt)
-                .pluginDir(pluginDir).artifactsBudget(artifactsBudget);
+                .pluginDir(pluginDir).artifactsBudget(artifactsBudget).notifications(notifications);
     }
 
     public AgentConfig withTags(Map<String, String> value) {
@@ -224,6 +227,7 @@ public record AgentConfig(
         private Optional<GossipKey> encrypt = Optional.empty();
         private Optional<Path> pluginDir = Optional.empty();
         private long artifactsBudget = dev.hibachi.agent.run.ArtifactFolders.DEFAULT_BUDGET;
+        private dev.hibachi.agent.notify.NotifySettings notifications = dev.hibachi.agent.notify.NotifySettings.defaults();
 
         public Builder nodeName(String v) {
             nodeName = v;
@@ -325,6 +329,11 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder notifications(dev.hibachi.agent.notify.NotifySettings v) {
+            notifications = v;
+            return this;
+        }
+
         public Builder artifactsBudget(long v) {
             artifactsBudget = v;
             return this;
@@ -333,7 +342,7 @@ public record AgentConfig(
         public AgentConfig build() {
             return new AgentConfig(nodeName, server, bootstrapExpect, bindAddr, advertiseAddr, httpAddr, rpcPort,
                     dataDir, tags, join, retryJoin, retryInterval, retryMax, reconnectTimeout, shutdownGrace,
-                    killGrace, executionsKept, defaultZone, encrypt, pluginDir, artifactsBudget);
+                    killGrace, executionsKept, defaultZone, encrypt, pluginDir, artifactsBudget, notifications);
         }
     }
 }

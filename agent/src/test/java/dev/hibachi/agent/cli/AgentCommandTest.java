@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
 import dev.hibachi.agent.cluster.GossipKey;
+import dev.hibachi.agent.notify.NotifyOn;
+import dev.hibachi.agent.notify.NotifySettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +43,9 @@ class AgentCommandTest {
                 "--reconnect-timeout", "1h", "--tag", "role=web", "--data-dir", "/var/lib/hibachi",
                 "--shutdown-grace", "1m", "--kill-grace", "750ms", "--executions-kept", "7",
                 "--artifacts-budget", "512KiB", "--encrypt", "AAECAwQFBgcICQoLDA0ODw==", "--plugin-dir",
-                "/opt/hibachi-plugins");
+                "/opt/hibachi-plugins", "--notify-on", "failure", "--mail-notify-on", "change",
+                "--webhook-notify-on", "always", "--slack-notify-on", "Never", "--notify-audit",
+                "--notify-cluster-events");
 
         assertThat(c.server()).isTrue();
         assertThat(c.bootstrapExpect()).isEqualTo(1);
@@ -63,6 +67,19 @@ class AgentCommandTest {
         assertThat(c.artifactsBudget()).isEqualTo(512 * 1024);
         assertThat(c.encrypt()).map(GossipKey::base64).contains("AAECAwQFBgcICQoLDA0ODw==");
         assertThat(c.pluginDir()).contains(Path.of("/opt/hibachi-plugins"));
+        assertThat(c.notifications()).isEqualTo(new NotifySettings(NotifyOn.FAILURE, Map.of("mail", NotifyOn.CHANGE,
+                "webhook", NotifyOn.ALWAYS, "slack", NotifyOn.NEVER), true, true));
+    }
+
+    @Test
+    void notificationsDefaultToDkronsAlwaysAndAChannelWithoutItsOwnRuleFollowsNotifyOn() {
+        AgentConfig c = new TestCli().config("--dev", "--notify-on", "success");
+
+        assertThat(new TestCli().config("--dev").notifications()).isEqualTo(NotifySettings.defaults());
+        assertThat(c.notifications().ruleFor("slack")).isEqualTo(NotifyOn.SUCCESS);
+        assertThat(c.notifications().audit()).isFalse();
+        assertThat(new TestCli(Map.of("HIBACHI_SLACK_NOTIFY_ON", "failure")).config("--dev").notifications()
+                .ruleFor("slack")).isEqualTo(NotifyOn.FAILURE);
     }
 
     @Test
@@ -189,6 +206,9 @@ class AgentCommandTest {
                 arguments(List.of("--retry-interval", "abc"), "--retry-interval: invalid duration \"abc\""),
                 arguments(List.of("--reconnect-timeout", "-5s"), "--reconnect-timeout: '-5s' must be more than 0"),
                 arguments(List.of("--shutdown-grace", "-1s"), "--shutdown-grace: '-1s' must be 0 or more"),
+                arguments(List.of("--notify-on", "sometimes"), "--notify-on: 'sometimes' must be one of always,"
+                        + " failure, success, change, never"),
+                arguments(List.of("--mail-notify-on", "x"), "--mail-notify-on: 'x' must be one of"),
                 arguments(List.of("--kill-grace", "-1s"), "--kill-grace: '-1s' must be 0 or more"),
                 arguments(List.of("--kill-grace", "5"), "--kill-grace: invalid duration \"5\""),
                 arguments(List.of("--node-name", " "), "--node-name: must not be empty"),
@@ -289,7 +309,7 @@ class AgentCommandTest {
 
         Map<String, String> blocks = helpBlocks(cli.out());
         List<OptionSpec> settings = cli.agent.spec.options().stream().filter(SettingName::isSetting).toList();
-        assertThat(settings).hasSize(23);
+        assertThat(settings).hasSize(29);
         for (OptionSpec option : settings) {
             String flag = option.names()[0];
             assertThat(blocks).as("help for %s", flag).containsKey(flag);
