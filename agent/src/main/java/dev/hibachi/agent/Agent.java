@@ -17,6 +17,9 @@ import dev.hibachi.agent.leader.LostAttemptSweeper;
 import dev.hibachi.agent.leader.Outbox;
 import dev.hibachi.agent.leader.OverdueWatch;
 import dev.hibachi.agent.leader.ServerAdmission;
+import dev.hibachi.agent.notify.Channel;
+import dev.hibachi.agent.notify.DeliveryObserver;
+import dev.hibachi.agent.notify.Notifier;
 import dev.hibachi.agent.plugin.PluginFolder;
 import dev.hibachi.agent.process.ProcessorChain;
 import dev.hibachi.agent.process.ProcessorRegistry;
@@ -65,6 +68,8 @@ public final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final Clock clock;
     private final DispatchObserver observer;
+    private final List<Channel> notifyChannels;
+    private final DeliveryObserver deliveryObserver;
     private final String incarnation = UUID.randomUUID().toString();
     private final List<AutoCloseable> frontDoors = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, r -> {
@@ -82,6 +87,7 @@ public final class Agent implements AutoCloseable {
     private Dispatcher dispatcher;
     private Scheduler scheduler;
     private LeaderRole leaderRole;
+    private Notifier notifier;
     private ProcessGroups processGroups;
     private RunJournal journal;
     private Reporter reporter;
@@ -95,10 +101,13 @@ public final class Agent implements AutoCloseable {
     private volatile boolean ready;
     private volatile boolean closed;
 
-    private Agent(AgentConfig config, Clock clock, DispatchObserver observer) {
+    private Agent(AgentConfig config, Clock clock, DispatchObserver observer, List<Channel> notifyChannels,
+                  DeliveryObserver deliveryObserver) {
         this.config = config;
         this.clock = clock;
         this.observer = observer;
+        this.notifyChannels = List.copyOf(notifyChannels);
+        this.deliveryObserver = deliveryObserver;
     }
 
     public static Agent start(AgentConfig config) throws Exception {
@@ -108,7 +117,13 @@ public final class Agent implements AutoCloseable {
     /** Starts an agent; {@code frontDoors} false leaves out the HTTP API (for tests of the core). */
     public static Agent start(AgentConfig config, Clock clock, DispatchObserver observer, boolean frontDoors)
             throws Exception {
-        Agent agent = new Agent(config, clock, observer);
+        return start(config, clock, observer, frontDoors, List.of(), DeliveryObserver.NONE);
+    }
+
+    /** Starts an agent whose leader notifies through {@code channels} (made from the settings at start). */
+    public static Agent start(AgentConfig config, Clock clock, DispatchObserver observer, boolean frontDoors,
+                              List<Channel> channels, DeliveryObserver deliveries) throws Exception {
+        Agent agent = new Agent(config, clock, observer, channels, deliveries);
         try {
             agent.startParts(frontDoors);
         } catch (Exception | Error e) {
@@ -263,6 +278,12 @@ public final class Agent implements AutoCloseable {
         storeServer.addListener(outbox);
         storeServer.addListener(overdue);
         storeServer.addLeadershipListener(leaderRole);
+        // Apart from the leader role: its own thread, and nothing it does may wait on (or hold up) scheduling.
+        notifier = new Notifier(storeServer.stateMachine(), leaderClient, notifyChannels, config.notifications(),
+                deliveryObserver, config.nodeName(), clock, Notifier.Timing.defaults());
+        storeServer.addListener(notifier);
+        storeServer.addLeadershipListener(notifier);
+        membership.addListener(notifier);
     }
 
     /** A client agent holds no store: it waits until it sees a server to read and write through. */
@@ -433,6 +454,7 @@ public final class Agent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeQuietly(leaderRole);
+        closeQuietly(notifier);
         closeQuietly(scheduler);
         closeQuietly(dispatcher);
         closeQuietly(runner);

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param pluginDir        the folder whose jars add executors and processors; empty: none
  * @param artifactsBudget  bytes of artifacts kept per execution ({@code --artifacts-budget})
  * @param channels         the notification channels' flags ({@code --mail-*}, {@code --webhook-*}, {@code --slack-*})
+ * @param notifications    when notifications are sent ({@code --notify-on} and the like)
  */
 public record AgentConfig(
         String nodeName,
@@ -51,7 +52,8 @@ public record AgentConfig(
         Optional<GossipKey> encrypt,
         Optional<Path> pluginDir,
         long artifactsBudget,
-        dev.hibachi.agent.notify.ChannelSettings channels) {
+        dev.hibachi.agent.notify.ChannelSettings channels,
+        dev.hibachi.agent.notify.NotifySettings notifications) {
 
     /** Gossip's port when an address gives none (Serf's, as Dkron uses). */
     public static final int GOSSIP_PORT = 8946;
@@ -72,6 +74,7 @@ public record AgentConfig(
         Objects.requireNonNull(encrypt, "encrypt");
         Objects.requireNonNull(pluginDir, "pluginDir");
         Objects.requireNonNull(channels, "channels");
+        Objects.requireNonNull(notifications, "notifications");
         tags = Map.copyOf(tags);
         join = List.copyOf(join);
         retryJoin = List.copyOf(retryJoin);
@@ -178,7 +181,8 @@ public record AgentConfig(
                 .dataDir(dataDir).tags(tags).join(join).retryJoin(retryJoin).retryInterval(retryInterval)
                 .retryMax(retryMax).reconnectTimeout(reconnectTimeout).shutdownGrace(shutdownGrace)
                 .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone).encrypt(encrypt)
-                .pluginDir(pluginDir).artifactsBudget(artifactsBudget).channels(channels);
+                .pluginDir(pluginDir).artifactsBudget(artifactsBudget).channels(channels)
+                .notifications(notifications);
     }
 
     public AgentConfig withTags(Map<String, String> value) {
@@ -228,6 +232,7 @@ public record AgentConfig(
         private Optional<Path> pluginDir = Optional.empty();
         private long artifactsBudget = dev.hibachi.agent.run.ArtifactFolders.DEFAULT_BUDGET;
         private dev.hibachi.agent.notify.ChannelSettings channels = dev.hibachi.agent.notify.ChannelSettings.NONE;
+        private dev.hibachi.agent.notify.NotifySettings notifications = dev.hibachi.agent.notify.NotifySettings.defaults();
 
         public Builder nodeName(String v) {
             nodeName = v;
@@ -329,6 +334,11 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder notifications(dev.hibachi.agent.notify.NotifySettings v) {
+            notifications = v;
+            return this;
+        }
+
         public Builder artifactsBudget(long v) {
             artifactsBudget = v;
             return this;
@@ -342,7 +352,8 @@ public record AgentConfig(
         public AgentConfig build() {
             return new AgentConfig(nodeName, server, bootstrapExpect, bindAddr, advertiseAddr, httpAddr, rpcPort,
                     dataDir, tags, join, retryJoin, retryInterval, retryMax, reconnectTimeout, shutdownGrace,
-                    killGrace, executionsKept, defaultZone, encrypt, pluginDir, artifactsBudget, channels);
+                    killGrace, executionsKept, defaultZone, encrypt, pluginDir, artifactsBudget, channels,
+                    notifications);
         }
     }
 }

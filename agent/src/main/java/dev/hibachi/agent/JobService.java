@@ -298,6 +298,11 @@ public final class JobService {
         return read(new Query.ListOpenRuns(), ReadConsistency.LINEARIZABLE);
     }
 
+    /** The oldest pending notification intents (at most the query's limit), with the count of all pending. */
+    public Reply pendingNotices() throws StoreUnavailableException {
+        return read(new Query.ListPendingNotices(null, 0), ReadConsistency.LINEARIZABLE);
+    }
+
     /** The attempts running now, in every job, oldest start first (Dkron's busy list). */
     public Reply running(ReadConsistency consistency) throws StoreUnavailableException {
         return read(new Query.ListRunning(), consistency);

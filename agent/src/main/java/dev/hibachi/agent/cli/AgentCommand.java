@@ -9,6 +9,8 @@ import dev.hibachi.agent.notify.Channels;
 import dev.hibachi.agent.run.ArtifactFolders;
 import dev.hibachi.store.schedule.GoDuration;
 import org.slf4j.LoggerFactory;
+import dev.hibachi.agent.notify.NotifyOn;
+import dev.hibachi.agent.notify.NotifySettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -149,6 +151,33 @@ public final class AgentCommand implements Runnable {
                     + " in the run's output and not kept.", "Default: ${DEFAULT-VALUE}."})
     String artifactsBudget;
 
+    @Option(names = "--notify-on", paramLabel = "<when>", defaultValue = "always",
+            description = {"When a finished run is notified: always, failure, success or change (its success differs"
+                    + " from the previous run's); every channel without its own rule. Missed, skipped, overdue and"
+                    + " killed runs go with always, failure and change. A job's metadata notify.on,"
+                    + " notify.<channel>.on and notify.<channel>=never override it.", "Default: ${DEFAULT-VALUE}."})
+    String notifyOn;
+
+    @Option(names = "--mail-notify-on", paramLabel = "<when>", description = {"--notify-on for mail.",
+            "Default: --notify-on."})
+    String mailNotifyOn;
+
+    @Option(names = "--webhook-notify-on", paramLabel = "<when>", description = {"--notify-on for the webhook (the"
+            + " pre-webhook always fires at a run's start).", "Default: --notify-on."})
+    String webhookNotifyOn;
+
+    @Option(names = "--slack-notify-on", paramLabel = "<when>", description = {"--notify-on for Slack.",
+            "Default: --notify-on."})
+    String slackNotifyOn;
+
+    @Option(names = "--notify-audit", defaultValue = "false", fallbackValue = "true",
+            description = {"Also notify when a job is created, changed or deleted.", "Default: ${DEFAULT-VALUE}."})
+    boolean notifyAudit;
+
+    @Option(names = "--notify-cluster-events", defaultValue = "false", fallbackValue = "true",
+            description = {"Also notify when a member fails or the leader changes.", "Default: ${DEFAULT-VALUE}."})
+    boolean notifyClusterEvents;
+
     @Option(names = "--encrypt", paramLabel = "<key>", description = {"Base64 key (16, 24 or 32 bytes) that encrypts"
             + " and authenticates gossip (membership, run orders; not Raft or HTTP). Every agent needs the same key;"
             + " hibachi keygen makes one.", "Default: none (gossip in clear)."})
@@ -277,6 +306,7 @@ public final class AgentCommand implements Runnable {
                 .killGrace(duration("--kill-grace", killGrace, true))
                 .executionsKept(executionsKept)
                 .artifactsBudget(artifactsBudget())
+                .notifications(notifications())
                 .encrypt(encryptKey())
                 .pluginDir(pluginDir != null ? Optional.of(pluginDir.toAbsolutePath()) : distributionPlugins())
                 .channels(channels.settings())
@@ -395,6 +425,27 @@ public final class AgentCommand implements Runnable {
             throw invalid(flag, text, zeroAllowed ? "must be 0 or more" : "must be more than 0");
         }
         return d;
+    }
+
+    /** The notification rules: {@code --notify-on}, each channel's own where given, audit and cluster events. */
+    private NotifySettings notifications() {
+        Map<String, NotifyOn> perChannel = new LinkedHashMap<>();
+        String[][] channels = {{"mail", "--mail-notify-on", mailNotifyOn}, {"webhook", "--webhook-notify-on",
+                webhookNotifyOn}, {"slack", "--slack-notify-on", slackNotifyOn}};
+        for (String[] c : channels) {
+            if (c[2] != null && !c[2].isBlank()) {
+                perChannel.put(c[0], notifyOn(c[1], c[2]));
+            }
+        }
+        return new NotifySettings(notifyOn("--notify-on", notifyOn), perChannel, notifyAudit, notifyClusterEvents);
+    }
+
+    private NotifyOn notifyOn(String flag, String text) {
+        try {
+            return NotifyOn.parse(flag, text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(flag, text, "must be one of always, failure, success, change, never");
+        }
     }
 
     /** {@code --artifacts-budget}: a byte count, or one with a binary unit (KiB, MiB), within the allowed range. */

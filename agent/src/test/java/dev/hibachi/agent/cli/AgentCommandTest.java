@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
 import dev.hibachi.agent.cluster.GossipKey;
+import dev.hibachi.agent.notify.NotifyOn;
+import dev.hibachi.agent.notify.NotifySettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +49,9 @@ class AgentCommandTest {
                 "{{.JobName}}", "--webhook-headers", "A:1", "--webhook-headers", "B:x:y", "--pre-webhook-endpoint",
                 "http://hooks/b", "--pre-webhook-payload", "{{.NodeName}}", "--pre-webhook-headers", "C:2",
                 "--slack-webhook-url", "https://hooks.slack.com/services/T/B/X", "--slack-channel", "#ops",
-                "--ui-url", "https://cron.example.com");
+                "--ui-url", "https://cron.example.com", "--notify-on", "failure", "--mail-notify-on", "change",
+                "--webhook-notify-on", "always", "--slack-notify-on", "Never", "--notify-audit",
+                "--notify-cluster-events");
 
         assertThat(c.server()).isTrue();
         assertThat(c.bootstrapExpect()).isEqualTo(1);
@@ -73,6 +77,8 @@ class AgentCommandTest {
                 "cron", "pw", "cron@example.com", "[x] ", "{{.Report}}", "http://hooks/a", "{{.JobName}}",
                 List.of("A:1", "B:x:y"), "http://hooks/b", "{{.NodeName}}", List.of("C:2"),
                 "https://hooks.slack.com/services/T/B/X", "#ops", "https://cron.example.com"));
+        assertThat(c.notifications()).isEqualTo(new NotifySettings(NotifyOn.FAILURE, Map.of("mail", NotifyOn.CHANGE,
+                "webhook", NotifyOn.ALWAYS, "slack", NotifyOn.NEVER), true, true));
     }
 
     @Test
@@ -84,6 +90,17 @@ class AgentCommandTest {
         assertThat(c.channels().mailPassword()).isEqualTo("pw");
         assertThat(c.channels().slackWebhookUrl()).isEqualTo("https://hooks.slack.com/services/T/B/X");
         assertThat(c.channels().toString()).doesNotContain("pw").doesNotContain("hooks.slack.com");
+    }
+
+    @Test
+    void notificationsDefaultToDkronsAlwaysAndAChannelWithoutItsOwnRuleFollowsNotifyOn() {
+        AgentConfig c = new TestCli().config("--dev", "--notify-on", "success");
+
+        assertThat(new TestCli().config("--dev").notifications()).isEqualTo(NotifySettings.defaults());
+        assertThat(c.notifications().ruleFor("slack")).isEqualTo(NotifyOn.SUCCESS);
+        assertThat(c.notifications().audit()).isFalse();
+        assertThat(new TestCli(Map.of("HIBACHI_SLACK_NOTIFY_ON", "failure")).config("--dev").notifications()
+                .ruleFor("slack")).isEqualTo(NotifyOn.FAILURE);
     }
 
     @Test
@@ -210,6 +227,9 @@ class AgentCommandTest {
                 arguments(List.of("--retry-interval", "abc"), "--retry-interval: invalid duration \"abc\""),
                 arguments(List.of("--reconnect-timeout", "-5s"), "--reconnect-timeout: '-5s' must be more than 0"),
                 arguments(List.of("--shutdown-grace", "-1s"), "--shutdown-grace: '-1s' must be 0 or more"),
+                arguments(List.of("--notify-on", "sometimes"), "--notify-on: 'sometimes' must be one of always,"
+                        + " failure, success, change, never"),
+                arguments(List.of("--mail-notify-on", "x"), "--mail-notify-on: 'x' must be one of"),
                 arguments(List.of("--kill-grace", "-1s"), "--kill-grace: '-1s' must be 0 or more"),
                 arguments(List.of("--kill-grace", "5"), "--kill-grace: invalid duration \"5\""),
                 arguments(List.of("--node-name", " "), "--node-name: must not be empty"),
@@ -318,7 +338,7 @@ class AgentCommandTest {
 
         Map<String, String> blocks = helpBlocks(cli.out());
         List<OptionSpec> settings = cli.agent.spec.options().stream().filter(SettingName::isSetting).toList();
-        assertThat(settings).hasSize(39);
+        assertThat(settings).hasSize(45);
         for (OptionSpec option : settings) {
             String flag = option.names()[0];
             assertThat(blocks).as("help for %s", flag).containsKey(flag);

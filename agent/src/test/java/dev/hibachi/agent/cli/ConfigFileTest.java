@@ -75,6 +75,20 @@ class ConfigFileTest {
         assertThat(cli.agent.logLevel()).hasToString("DEBUG");
     }
 
+    @Test
+    void theNotificationRulesComeFromTheFile() throws IOException {
+        AgentConfig c = new TestCli().config("--config", write("""
+                notify-on: change
+                slack-notify-on: failure
+                notify-audit: true
+                notify-cluster-events: yes
+                """).toString());
+
+        assertThat(c.notifications()).isEqualTo(new dev.hibachi.agent.notify.NotifySettings(
+                dev.hibachi.agent.notify.NotifyOn.CHANGE, Map.of("slack", dev.hibachi.agent.notify.NotifyOn.FAILURE),
+                true, true));
+    }
+
     /** Text keeps the characters written: YAML 1.1 would turn a bare no into false. */
     @Test
     void textIsTakenAsWritten() throws IOException {

@@ -18,6 +18,7 @@ import dev.hibachi.store.model.Pause;
 import dev.hibachi.store.model.OutputTail;
 import dev.hibachi.store.model.PendingChild;
 import dev.hibachi.store.model.PendingDelete;
+import dev.hibachi.store.model.PendingNotice;
 import dev.hibachi.store.model.PendingRetry;
 import dev.hibachi.store.model.Run;
 import dev.hibachi.store.model.Target;
@@ -64,13 +65,26 @@ public final class Applier {
     static final int MAX_ARTIFACTS = 1000;
     static final long MAX_ARTIFACT_BYTES = 4L << 20;
     static final int MAX_ARTIFACT_PATH_BYTES = 1024;
+    /** Pending notification intents kept at most: beyond it the oldest go, so a long outage of every channel
+     * cannot grow the store without bound. */
+    public static final long MAX_PENDING_NOTICES = 100_000;
+    /** Output kept per execution in a notice, and in all of a notice's executions together. */
+    static final int NOTICE_OUTPUT_BYTES = 4096;
+    static final int NOTICE_OUTPUT_TOTAL = 32 * 1024;
 
     private final JobDatabase db;
     private final StoreListener listener;
+    private final long maxPendingNotices;
 
     public Applier(JobDatabase db, StoreListener listener) {
+        this(db, listener, MAX_PENDING_NOTICES);
+    }
+
+    /** An applier that keeps at most {@code maxPendingNotices} notification intents (tests use a small one). */
+    public Applier(JobDatabase db, StoreListener listener, long maxPendingNotices) {
         this.db = db;
         this.listener = listener;
+        this.maxPendingNotices = maxPendingNotices;
     }
 
     /** Applies one log entry and returns the reply for its proposer. */
@@ -85,7 +99,8 @@ public final class Applier {
         Reply result;
         try (Txn txn = db.begin()) {
             try {
-                result = dispatch(new Entry(txn, new StoreView(txn), index, events), command);
+                result = dispatch(new Entry(txn, new StoreView(txn), index,
+                        command.at() == null ? Instant.EPOCH : command.at(), events), command);
             } catch (Refusal r) {
                 result = r.result();
             } catch (StoreIOException e) {
@@ -169,6 +184,10 @@ public final class Applier {
             return flagOverdue(e, c);
         } else if (command instanceof Command.SetPaused c) {
             return setPaused(e, c);
+        } else if (command instanceof Command.RecordClusterEvent c) {
+            return recordClusterEvent(e, c);
+        } else if (command instanceof Command.CompleteNotifications c) {
+            return completeNotifications(e, c);
         }
         throw Refusal.invalid(null, "unknown command " + command.getClass().getSimpleName());
     }
@@ -250,6 +269,8 @@ public final class Applier {
         putJob(e, saved);
         e.txn.put(Family.META, Keys.utf8(Keys.clock(saved.name())), Json.write(clock));
         e.events.add(new StoreEvent.JobChanged(saved, clock));
+        notice(e, stored == null ? "JOB_CREATED" : "JOB_CHANGED", c.at(), saved, 0, null, null, List.of(),
+                "job " + saved.name() + (stored == null ? " was created" : " was changed"));
         if (!saved.forbidsOverlap()) {
             // Runs queued while the job forbade overlap may all go now.
             for (Run run : e.view.openRuns(saved.name())) {
@@ -292,6 +313,7 @@ public final class Applier {
                     + String.join(", ", job.dependentJobs()));
         }
         removeJob(e, job);
+        notice(e, "JOB_DELETED", c.at(), job, 0, null, null, List.of(), "job " + job.name() + " was deleted");
         return Reply.ok(job);
     }
 
@@ -319,6 +341,8 @@ public final class Applier {
             return Reply.ok(Map.of("deleted", false, "reason", kept));
         }
         removeJob(e, job);
+        notice(e, "JOB_DELETED", c.at(), job, 0, null, null, List.of(), "ephemeral job " + job.name()
+                + " was deleted after its successful run " + pending.runId());
         return Reply.ok(Map.of("deleted", true, "job", job));
     }
 
@@ -349,6 +373,8 @@ public final class Applier {
         putJob(e, saved);
         e.txn.put(Family.META, Keys.utf8(Keys.clock(saved.name())), Json.write(clock));
         e.events.add(new StoreEvent.JobChanged(saved, clock));
+        notice(e, "JOB_CHANGED", c.at(), saved, 0, null, null, List.of(),
+                "job " + saved.name() + " was " + (saved.disabled() ? "disabled" : "enabled"));
         return Reply.ok(saved);
     }
 
@@ -405,6 +431,9 @@ public final class Applier {
             }
             writeMiss(e, new MissedSpan(miss.jobName(), miss.from(), miss.to(), miss.count(), miss.reason(),
                     miss.recordedAt()));
+            notice(e, "RUN_MISSED", c.at(), job, 0, null, null, List.of(), miss.count() + " instant(s) of job "
+                    + job.name() + " did not run, from " + miss.from() + " to " + miss.to()
+                    + (miss.reason() == null ? "" : ": " + miss.reason()));
             job = job.withMisses(miss.count(), 0);
             if (miss.to().isAfter(clock.lastPlannedAt())) {
                 // A missed instant is decided for good: it is never planned later.
@@ -485,6 +514,9 @@ public final class Applier {
             writeExecution(e, failed, reason);
             putJob(e, job.withResult(false, c.at(), Execution.FAILED));
             e.events.add(new StoreEvent.AttemptClosed(failed.withOutput(reason, null)));
+            notice(e, "RUN_FINISHED", c.at(), job, runId, Execution.FAILED, previousStatus(job),
+                    List.of(attemptOf(failed, reason, NOTICE_OUTPUT_BYTES)), "run " + runId + " of job " + job.name()
+                            + " failed: " + reason);
             return new Planned(null, false);
         }
         List<Run.Slot> slots = new ArrayList<>();
@@ -543,7 +575,10 @@ public final class Applier {
                 && blockedBy.equals(last.blockedBy()) && !instant.isBefore(last.to())) {
             e.txn.put(Family.MISSES, newestKey[0], Json.write(last.plusOne(instant, at)));
         } else {
+            // One notice per span: a job blocked for an hour says so once, not once per instant.
             writeMiss(e, new MissedSpan(job.name(), instant, instant, 1, reason, at, MissedSpan.SKIPPED, blockedBy));
+            notice(e, "RUN_SKIPPED", at, job, 0, null, null, List.of(), "instant " + instant + " of job "
+                    + job.name() + " was " + reason);
         }
         Job current = e.view.job(job.name()).orElse(job);
         putJob(e, current.withMisses(0, 1));
@@ -639,6 +674,9 @@ public final class Applier {
         if (!slot.open()) {
             return "final";
         }
+        if (slot.state() == Run.SlotState.PLANNED) {
+            runStarted(e, run, c.node(), r.startedAt() == null ? c.at() : r.startedAt(), c.at());
+        }
         if (r.phase() == AttemptReport.Phase.STARTED) {
             if (slot.state() == Run.SlotState.PLANNED) {
                 Run.Slot running = new Run.Slot(slot.target(), slot.attempt(), Run.SlotState.RUNNING, slot.notBefore(),
@@ -700,6 +738,11 @@ public final class Applier {
                 kill == null ? null : kill.by(), running == null ? null : running.overdue());
         writeExecution(e, ex, output == null ? "" : output);
         writeArtifacts(e, Keys.execution(run.job(), run.runId(), slot.attempt(), node), artifacts);
+        if (kill != null) {
+            notice(e, "RUN_KILLED", finishedAt, job, run.runId(), Execution.KILLED, null,
+                    List.of(attemptOf(ex, output, NOTICE_OUTPUT_BYTES)), "execution " + ex.id() + " of job "
+                            + job.name() + " on " + node + " was killed at the request of " + kill.by());
+        }
         countDay(e, finishedAt, success);
 
         Run.Slot next;
@@ -719,7 +762,7 @@ public final class Applier {
         putJob(e, counted);
         e.events.add(new StoreEvent.AttemptClosed(ex.withOutput(output, null)));
         if (updated.complete()) {
-            runOver(e, counted, updated, finishedAt);
+            runOver(e, counted, updated, finishedAt, previousStatus(job));
         } else {
             putRun(e, updated);
         }
@@ -744,8 +787,9 @@ public final class Applier {
      * A run is over (every slot done): its record goes; if every target succeeded, each child job gets a
      * pending run and an ephemeral job a pending delete; then the next queued run of the job may go.
      */
-    private void runOver(Entry e, Job job, Run run, Instant at) {
+    private void runOver(Entry e, Job job, Run run, Instant at, String previousStatus) {
         e.txn.delete(Family.PENDING, Keys.utf8(Keys.run(run.job(), run.runId())));
+        runFinished(e, job, run, at, previousStatus);
         if (Execution.SUCCEEDED.equals(run.status())) {
             for (String child : job.dependentJobs() == null ? List.<String>of() : job.dependentJobs()) {
                 PendingChild pending = new PendingChild(child, job.name(), run.runId(), at);
@@ -829,13 +873,130 @@ public final class Applier {
         int done = 0;
         for (String key : c.keys() == null ? List.<String>of() : c.keys()) {
             byte[] k = Keys.utf8(key);
-            if (!key.startsWith("run/") && e.txn.get(Family.PENDING, k) != null) {
+            // Notification intents are completed only by CompleteNotifications, which keeps their count.
+            if (!key.startsWith("run/") && !key.startsWith(PendingNotice.PREFIX)
+                    && e.txn.get(Family.PENDING, k) != null) {
                 e.txn.delete(Family.PENDING, k);
                 e.events.add(new StoreEvent.PendingCompleted(key));
                 done++;
             }
         }
         return Reply.ok(Map.of("completed", done));
+    }
+
+    // ---- notifications -------------------------------------------------------------------------------------
+
+    private Reply recordClusterEvent(Entry e, Command.RecordClusterEvent c) throws Refusal {
+        if (!Command.RecordClusterEvent.MEMBER_FAILED.equals(c.event())
+                && !Command.RecordClusterEvent.LEADER_CHANGED.equals(c.event())) {
+            throw Refusal.invalid("event", "unknown cluster event " + c.event() + " (MEMBER_FAILED or"
+                    + " LEADER_CHANGED)");
+        }
+        String detail = c.detail() == null || c.detail().isBlank()
+                ? c.event().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + c.node() : c.detail();
+        String id = notice(e, c.event(), c.at(), null, 0, null, null, List.of(), detail);
+        return Reply.ok(Map.of("delivery_id", id));
+    }
+
+    private Reply completeNotifications(Entry e, Command.CompleteNotifications c) {
+        int done = 0;
+        for (String id : c.deliveryIds() == null ? List.<String>of() : c.deliveryIds()) {
+            if (id == null) {
+                continue;
+            }
+            String key = PendingNotice.key(id);
+            if (e.txn.get(Family.PENDING, Keys.utf8(key)) != null) {
+                e.txn.delete(Family.PENDING, Keys.utf8(key));
+                e.events.add(new StoreEvent.PendingCompleted(key));
+                done++;
+            }
+        }
+        if (done > 0) {
+            e.txn.put(Family.META, StoreView.noticeCountKey(), longBytes(Math.max(0, e.view.pendingNoticeCount()
+                    - done)));
+        }
+        return Reply.ok(Map.of("completed", done, "outcome", c.outcome() == null ? "" : c.outcome()));
+    }
+
+    /** The status of the job's previous run, for {@code notify-on change}: null when it never ran. */
+    private static String previousStatus(Job job) {
+        return job.status() == null || job.status().isEmpty() ? null : job.status();
+    }
+
+    /**
+     * A run's first attempt started: once per run, when the first of its slots leaves PLANNED as attempt 1 (a
+     * report of a start, or a result that came without one).
+     */
+    private void runStarted(Entry e, Run run, String node, Instant startedAt, Instant at) {
+        boolean first = run.slots().stream().allMatch(s -> s.state() == Run.SlotState.PLANNED && s.attempt() == 1);
+        Job job = e.view.job(run.job()).orElse(null);
+        if (!first || job == null) {
+            return;
+        }
+        notice(e, "RUN_STARTED", startedAt == null ? at : startedAt, job, run.runId(), Execution.RUNNING, null,
+                List.of(), "run " + run.runId() + " of job " + job.name() + " started on " + node);
+    }
+
+    /** A run is over: one notice with its status and each target's final attempt. */
+    private void runFinished(Entry e, Job job, Run run, Instant at, String previousStatus) {
+        List<PendingNotice.Attempt> attempts = new ArrayList<>();
+        int each = Math.max(256, Math.min(NOTICE_OUTPUT_BYTES, NOTICE_OUTPUT_TOTAL / Math.max(1, run.slots().size())));
+        boolean killed = false;
+        for (Run.Slot slot : run.slots()) {
+            byte[] key = Keys.execution(run.job(), run.runId(), slot.attempt(), slot.target().node());
+            Execution ex = e.view.execution(key).orElse(null);
+            if (ex != null) {
+                attempts.add(attemptOf(ex, e.view.output(key).orElse(""), each));
+                killed |= Execution.KILLED.equals(ex.status());
+            }
+        }
+        long ok = attempts.stream().filter(PendingNotice.Attempt::success).count();
+        // The job's status says failed for a killed run; people are told it was killed.
+        String status = killed ? Execution.KILLED : run.status();
+        notice(e, "RUN_FINISHED", at, job, run.runId(), status, previousStatus, attempts, "run " + run.runId()
+                + " of job " + job.name() + " finished: " + status + " (" + ok + " of " + run.slots().size()
+                + " target(s) succeeded)");
+    }
+
+    private static PendingNotice.Attempt attemptOf(Execution ex, String output, int maxBytes) {
+        return new PendingNotice.Attempt(ex.id(), ex.nodeName(), ex.attempt(), ex.startedAt(), ex.finishedAt(),
+                ex.success(), ex.exitCode(), output == null ? "" : OutputTail.cut(output, maxBytes));
+    }
+
+    /**
+     * Records a notification intent (DESIGN.md, step 5): pending until the leader commits its delivery. Past
+     * {@link #maxPendingNotices} the oldest is dropped, with a log line. Returns its delivery id.
+     */
+    private String notice(Entry e, String event, Instant at, Job job, long runId, String status, String previous,
+                          List<PendingNotice.Attempt> executions, String detail) {
+        String id = PendingNotice.deliveryId(e.index, e.seq(), e.at);
+        PendingNotice notice = new PendingNotice(id, event, at, job == null ? null : job.name(),
+                job == null ? null : job.ownerEmail(), job == null ? null : job.metadata(), runId, status, previous,
+                executions, detail);
+        long count = e.view.pendingNoticeCount();
+        if (count >= maxPendingNotices) {
+            byte[] prefix = Keys.utf8(PendingNotice.PREFIX);
+            byte[][] oldest = {null};
+            e.txn.scan(Family.PENDING, prefix, Keys.prefixEnd(prefix), (k, v) -> {
+                oldest[0] = k;
+                return false;
+            });
+            if (oldest[0] != null) {
+                e.txn.delete(Family.PENDING, oldest[0]);
+                e.events.add(new StoreEvent.PendingCompleted(Keys.string(oldest[0])));
+                count--;
+                LOG.warn("{} notifications are pending (the most kept): the oldest, {}, is dropped undelivered",
+                        maxPendingNotices, Keys.string(oldest[0]));
+            }
+        }
+        e.txn.put(Family.PENDING, Keys.utf8(notice.key()), Json.write(notice));
+        e.txn.put(Family.META, StoreView.noticeCountKey(), longBytes(count + 1));
+        e.events.add(new StoreEvent.NotificationPending(notice));
+        return id;
+    }
+
+    private static byte[] longBytes(long v) {
+        return ByteBuffer.allocate(8).putLong(v).array();
     }
 
     private Reply skipQueuedRuns(Entry e, Command.SkipQueuedRuns c) {
@@ -886,10 +1047,12 @@ public final class Applier {
                 e.events.add(new StoreEvent.PendingCompleted(retryKey));
                 Run updated = run.withSlot(idx, new Run.Slot(slot.target(), slot.attempt(), Run.SlotState.DONE,
                         slot.notBefore(), false, new Run.Kill(by, c.at())));
+                notice(e, "RUN_KILLED", c.at(), job, run.runId(), Execution.KILLED, null, List.of(), "the retries"
+                        + " of execution " + id + " of job " + job.name() + " were cancelled at the request of " + by);
                 if (updated.complete()) {
                     Job settled = job.withStatus(updated.status());
                     putJob(e, settled);
-                    runOver(e, settled, updated, c.at());
+                    runOver(e, settled, updated, c.at(), previousStatus(job));
                 } else {
                     putRun(e, updated);
                 }
@@ -932,6 +1095,9 @@ public final class Applier {
             Execution marked = ex.flaggedOverdue();
             e.txn.put(Family.EXECUTIONS, key, Json.write(marked));
             e.events.add(new StoreEvent.AttemptOverdue(marked, job.expectedRunTime().get()));
+            notice(e, "RUN_OVERDUE", c.at(), job, run.runId(), null, null, List.of(), "execution " + marked.id()
+                    + " of job " + job.name() + " on " + ref.node() + " is still running past its expected duration "
+                    + job.expectedRunTime().get());
             flagged++;
         }
         return Reply.ok(Map.of("flagged", flagged));
@@ -1016,9 +1182,9 @@ public final class Applier {
     }
 
     /** The state of one entry being applied. */
-    private record Entry(Txn txn, StoreView view, long index, List<StoreEvent> events, long[] sequence) {
-        Entry(Txn txn, StoreView view, long index, List<StoreEvent> events) {
-            this(txn, view, index, events, new long[1]);
+    private record Entry(Txn txn, StoreView view, long index, Instant at, List<StoreEvent> events, long[] sequence) {
+        Entry(Txn txn, StoreView view, long index, Instant at, List<StoreEvent> events) {
+            this(txn, view, index, at, events, new long[1]);
         }
 
         /** A number unique within this entry (for keys written several times in one entry). */

@@ -34,6 +34,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = Command.RequestKill.class, name = "KillRequested"),
         @JsonSubTypes.Type(value = Command.FlagOverdue.class, name = "FlagOverdue"),
         @JsonSubTypes.Type(value = Command.SetPaused.class, name = "SetPaused"),
+        @JsonSubTypes.Type(value = Command.RecordClusterEvent.class, name = "RecordClusterEvent"),
+        @JsonSubTypes.Type(value = Command.CompleteNotifications.class, name = "CompleteNotifications"),
 })
 public sealed interface Command {
 
@@ -176,5 +178,23 @@ public sealed interface Command {
 
     /** Deletes a job's execution history and resets its counters. */
     record DeleteExecutions(Instant at, String name) implements Command {
+    }
+
+    /**
+     * A cluster event the leader saw ({@code MEMBER_FAILED}: the membership listener; {@code LEADER_CHANGED}: it
+     * became the leader), committed only when cluster notifications are asked for, so that its notification is
+     * an intent like every other.
+     */
+    record RecordClusterEvent(Instant at, String event, String node, String detail) implements Command {
+        public static final String MEMBER_FAILED = "MEMBER_FAILED";
+        public static final String LEADER_CHANGED = "LEADER_CHANGED";
+    }
+
+    /**
+     * The leader delivered these notification intents (every chosen channel sent them, or gave up): their
+     * records go. {@code outcome} ({@code delivered}, {@code given up}, ...) is only logged.
+     */
+    record CompleteNotifications(Instant at, @JsonProperty("delivery_ids") List<String> deliveryIds, String outcome)
+            implements Command {
     }
 }

@@ -5,6 +5,7 @@ import dev.hibachi.store.model.Job;
 import dev.hibachi.store.model.JobClock;
 import dev.hibachi.store.model.PendingChild;
 import dev.hibachi.store.model.PendingDelete;
+import dev.hibachi.store.model.PendingNotice;
 import dev.hibachi.store.model.PendingRetry;
 import dev.hibachi.store.model.Target;
 
@@ -67,5 +68,9 @@ public sealed interface StoreEvent {
 
     /** An attempt is still running past its job's {@code expected_duration} (for alerts). */
     record AttemptOverdue(Execution execution, Duration expected) implements StoreEvent {
+    }
+
+    /** A notification intent waits for the leader to deliver it. */
+    record NotificationPending(PendingNotice notice) implements StoreEvent {
     }
 }

@@ -24,10 +24,18 @@ import java.time.LocalDate;
         @JsonSubTypes.Type(value = Query.GetPause.class, name = "GetPause"),
         @JsonSubTypes.Type(value = Query.ListArtifacts.class, name = "ListArtifacts"),
         @JsonSubTypes.Type(value = Query.GetArtifact.class, name = "GetArtifact"),
+        @JsonSubTypes.Type(value = Query.ListPendingNotices.class, name = "ListPendingNotices"),
 })
 public sealed interface Query {
 
     record GetJob(String name) implements Query {
+    }
+
+    /**
+     * Pending notification intents, oldest first, after the one keyed {@code after} (null: from the oldest), at
+     * most {@code limit} (clamped); answered with {@code total}, the count of all pending.
+     */
+    record ListPendingNotices(String after, int limit) implements Query {
     }
 
     /**

@@ -52,6 +52,9 @@ public final class QueryHandler {
                 return Reply.refused(404, "job not found: " + q.job(), null);
             }
             return Reply.ok(view.misses(q.job(), clamp(q.limit())));
+        } else if (query instanceof Query.ListPendingNotices q) {
+            return Reply.ok(Map.of("total", view.pendingNoticeCount(),
+                    "notices", view.pendingNotices(q.after(), clamp(q.limit()))));
         } else if (query instanceof Query.ListOpenRuns) {
             return Reply.ok(view.openRuns());
         } else if (query instanceof Query.GetRun q) {

@@ -11,6 +11,7 @@ import dev.hibachi.store.model.MissedSpan;
 import dev.hibachi.store.model.Pause;
 import dev.hibachi.store.model.PendingChild;
 import dev.hibachi.store.model.PendingDelete;
+import dev.hibachi.store.model.PendingNotice;
 import dev.hibachi.store.model.PendingRetry;
 import dev.hibachi.store.model.Run;
 
@@ -18,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -27,6 +29,7 @@ public final class StoreView {
     static final byte[] APPLIED = Keys.utf8("applied");
     static final byte[] SETTINGS = Keys.utf8("settings");
     static final byte[] PAUSE = Keys.utf8("pause");
+    static final byte[] NOTICE_COUNT = Keys.utf8("notices-pending");
 
     /** The key of the cluster settings in {@link Family#META}. */
     public static byte[] settingsKey() {
@@ -107,6 +110,36 @@ public final class StoreView {
 
     public List<PendingDelete> pendingDeletes() {
         return all(Family.PENDING, PendingDelete.PREFIX, PendingDelete.class);
+    }
+
+    /**
+     * Pending notification intents, oldest first, at most {@code limit}, starting after the record keyed
+     * {@code afterKey} (null: from the oldest); so a leader can resume a large backlog a page at a time.
+     */
+    public List<PendingNotice> pendingNotices(String afterKey, int limit) {
+        List<PendingNotice> out = new ArrayList<>();
+        byte[] prefix = Keys.utf8(PendingNotice.PREFIX);
+        // The first key after afterKey is afterKey followed by a zero byte.
+        byte[] from = afterKey == null ? prefix : Arrays.copyOf(Keys.utf8(afterKey), Keys.utf8(afterKey).length + 1);
+        if (limit <= 0) {
+            return out;
+        }
+        reader.scan(Family.PENDING, from, Keys.prefixEnd(prefix), (k, v) -> {
+            out.add(Json.read(v, PendingNotice.class));
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    /** How many notification intents are pending (kept by apply, so reading it costs one get). */
+    public long pendingNoticeCount() {
+        byte[] v = reader.get(Family.META, NOTICE_COUNT);
+        return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+    }
+
+    /** The key of the pending notification count in {@link Family#META}. */
+    public static byte[] noticeCountKey() {
+        return NOTICE_COUNT.clone();
     }
 
     /** A job's executions, newest first (by run, then attempt), at most {@code limit}. */

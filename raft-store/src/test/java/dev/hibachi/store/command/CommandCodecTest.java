@@ -70,7 +70,10 @@ class CommandCodecTest {
                 new Command.SkipQueuedRuns(AT, List.of(new Command.RunRef("simple", 42L))),
                 new Command.RequestKill(AT, "simple", 42L, 1, "n1", "ops@example.com"),
                 new Command.FlagOverdue(AT, List.of(new Command.AttemptRef("simple", 42L, 1, "n1"))),
-                new Command.SetPaused(AT, true));
+                new Command.SetPaused(AT, true),
+                new Command.RecordClusterEvent(AT, "MEMBER_FAILED", "n2", "member n2 failed"),
+                new Command.CompleteNotifications(AT, List.of("12-0-1709294400123", "12-1-1709294400123"),
+                        "delivered"));
     }
 
     @ParameterizedTest
@@ -95,6 +98,20 @@ class CommandCodecTest {
         assertThat(bytes[1]).isZero();
         assertThat(new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_8))
                 .contains("\"type\":\"DeleteJob\"").contains("\"simple\"");
+    }
+
+    /** The notification commands, as this build writes them, decode to the same (the wire names are fixed). */
+    @Test
+    void notificationCommandsDecodeFromTheirWireForm() throws MalformedCommandException {
+        byte[] complete = ("\u0001\u0000{\"type\":\"CompleteNotifications\",\"at\":\"2024-03-01T12:00:00Z\","
+                + "\"delivery_ids\":[\"7-0-1\"],\"outcome\":\"delivered\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] cluster = ("\u0001\u0000{\"type\":\"RecordClusterEvent\",\"at\":\"2024-03-01T12:00:00Z\","
+                + "\"event\":\"LEADER_CHANGED\",\"node\":\"n1\"}").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(CommandCodec.decode(complete)).isEqualTo(new Command.CompleteNotifications(
+                Instant.parse("2024-03-01T12:00:00Z"), List.of("7-0-1"), "delivered"));
+        assertThat(CommandCodec.decode(cluster)).isEqualTo(new Command.RecordClusterEvent(
+                Instant.parse("2024-03-01T12:00:00Z"), "LEADER_CHANGED", "n1", null));
     }
 
     /** An entry written before reports carried artifacts (no such field) still decodes, with none. */
