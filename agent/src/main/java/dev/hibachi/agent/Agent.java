@@ -18,6 +18,7 @@ import dev.hibachi.agent.leader.Outbox;
 import dev.hibachi.agent.leader.OverdueWatch;
 import dev.hibachi.agent.leader.ServerAdmission;
 import dev.hibachi.agent.notify.Channel;
+import dev.hibachi.agent.notify.Channels;
 import dev.hibachi.agent.notify.DeliveryObserver;
 import dev.hibachi.agent.notify.Notifier;
 import dev.hibachi.agent.plugin.PluginFolder;
@@ -114,10 +115,13 @@ public final class Agent implements AutoCloseable {
         return start(config, Clock.systemUTC(), DispatchObserver.NONE, true);
     }
 
-    /** Starts an agent; {@code frontDoors} false leaves out the HTTP API (for tests of the core). */
+    /**
+     * Starts an agent whose leader notifies through the channels its settings configure; {@code frontDoors} false
+     * leaves out the HTTP API (for tests of the core).
+     */
     public static Agent start(AgentConfig config, Clock clock, DispatchObserver observer, boolean frontDoors)
             throws Exception {
-        return start(config, clock, observer, frontDoors, List.of(), DeliveryObserver.NONE);
+        return start(config, clock, observer, frontDoors, Channels.from(config), DeliveryObserver.NONE);
     }
 
     /** Starts an agent whose leader notifies through {@code channels} (made from the settings at start). */
