@@ -405,6 +405,7 @@ public final class Applier {
             }
             writeMiss(e, new MissedSpan(miss.jobName(), miss.from(), miss.to(), miss.count(), miss.reason(),
                     miss.recordedAt()));
+            e.events.add(new StoreEvent.RunsMissed(miss.jobName(), miss.count(), MissedSpan.MISSED));
             job = job.withMisses(miss.count(), 0);
             if (miss.to().isAfter(clock.lastPlannedAt())) {
                 // A missed instant is decided for good: it is never planned later.
@@ -547,6 +548,7 @@ public final class Applier {
         }
         Job current = e.view.job(job.name()).orElse(job);
         putJob(e, current.withMisses(0, 1));
+        e.events.add(new StoreEvent.RunsMissed(job.name(), 1, MissedSpan.SKIPPED));
     }
 
     /** Writes a miss record, keeping at most {@value #MISSES_KEPT} per job (the oldest go). */
