@@ -17,6 +17,9 @@ import dev.hibachi.agent.leader.LostAttemptSweeper;
 import dev.hibachi.agent.leader.Outbox;
 import dev.hibachi.agent.leader.OverdueWatch;
 import dev.hibachi.agent.leader.ServerAdmission;
+import dev.hibachi.agent.metrics.LeaderTally;
+import dev.hibachi.agent.metrics.Metrics;
+import dev.hibachi.agent.metrics.MicrometerMetrics;
 import dev.hibachi.agent.plugin.PluginFolder;
 import dev.hibachi.agent.process.ProcessorChain;
 import dev.hibachi.agent.process.ProcessorRegistry;
@@ -65,6 +68,7 @@ public final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final Clock clock;
     private final DispatchObserver observer;
+    private final Metrics metrics;
     private final String incarnation = UUID.randomUUID().toString();
     private final List<AutoCloseable> frontDoors = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, r -> {
@@ -98,7 +102,8 @@ public final class Agent implements AutoCloseable {
     private Agent(AgentConfig config, Clock clock, DispatchObserver observer) {
         this.config = config;
         this.clock = clock;
-        this.observer = observer;
+        this.metrics = MicrometerMetrics.of(config.metrics(), config.nodeName());
+        this.observer = DispatchObserver.both(observer, metrics);
     }
 
     public static Agent start(AgentConfig config) throws Exception {
@@ -127,6 +132,7 @@ public final class Agent implements AutoCloseable {
         LOG.info("Executors: {}; processors: {}{}", executors.names(), processors.names(),
                 plugins.jars().isEmpty() ? "" : " (plugins: " + plugins.jars() + ")");
         joinCluster();
+        metrics.members(membership::members);
         TargetSelector selector = new TargetSelector(new SecureRandom());
         if (config.server()) {
             startStoreServer(selector);
@@ -136,6 +142,7 @@ public final class Agent implements AutoCloseable {
         client = new StoreClient(knownServers());
         client.followServers(this::knownServers);
         client.readFrom(this::nearestServer);
+        measureWrites(client);
 
         jobs = new JobService(client, executors, processors, membership, selector, clock, Duration.ofSeconds(10));
         // The HTTP server takes about a second to start: it starts beside the store, and answers 503 on
@@ -161,6 +168,7 @@ public final class Agent implements AutoCloseable {
                 processGroups,
                 reporter, transport, client, clock, observer,
                 Runner.Settings.defaults().withKillGrace(config.killGrace()), artifacts);
+        metrics.runningExecutions(runner::runningCount);
         runner.recover(); // kills what a previous agent left running, before our own reaper starts
         processGroups.startReaper();
         timer.scheduleWithFixedDelay(runner::prune, 1, 1, TimeUnit.MINUTES);
@@ -247,6 +255,7 @@ public final class Agent implements AutoCloseable {
         // Its own client: the API's requests never queue behind the leader's plans, nor the other way round.
         leaderClient = new StoreClient(knownServers());
         leaderClient.followServers(this::knownServers);
+        measureWrites(leaderClient);
         FireIndex index = new FireIndex(r -> scheduler.rebuildIndex());
         scheduler = new Scheduler(index, storeServer.stateMachine(), leaderClient, membership, selector, clock,
                 Scheduler.Settings.defaults());
@@ -263,6 +272,19 @@ public final class Agent implements AutoCloseable {
         storeServer.addListener(outbox);
         storeServer.addListener(overdue);
         storeServer.addLeadershipListener(leaderRole);
+        LeaderTally tally = new LeaderTally(metrics);
+        storeServer.addListener(tally);
+        storeServer.addLeadershipListener(tally);
+        StoreServer replica = storeServer;
+        metrics.jobs(() -> replica.stateMachine().jobCounts());
+        metrics.leading(this::isLeader);
+    }
+
+    /** Times the writes of {@code storeClient} (the Raft commit latency), when anything is measured. */
+    private void measureWrites(StoreClient storeClient) {
+        if (metrics != Metrics.NONE) {
+            storeClient.observeSubmits((nanos, answered) -> metrics.storeWrite(Duration.ofNanos(nanos), answered));
+        }
     }
 
     /** A client agent holds no store: it waits until it sees a server to read and write through. */
@@ -337,6 +359,16 @@ public final class Agent implements AutoCloseable {
 
     public Runner runner() {
         return runner;
+    }
+
+    /** What this agent measures; the notifier reports deliveries here. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** Every meter in the Prometheus text format; empty unless started with {@code --enable-prometheus}. */
+    public Optional<String> prometheusScrape() {
+        return MicrometerMetrics.scrape(metrics);
     }
 
     /**
@@ -451,6 +483,7 @@ public final class Agent implements AutoCloseable {
         closeQuietly(storeServer);
         closeQuietly(processGroups);
         closeQuietly(plugins);
+        closeQuietly(metrics);
         timer.shutdownNow();
         LOG.info("Agent {} stopped", config.nodeName());
         stopped.complete(null);

@@ -1,6 +1,7 @@
 package dev.hibachi.agent;
 
 import dev.hibachi.agent.cluster.GossipKey;
+import dev.hibachi.agent.metrics.MetricsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * @param encrypt          the key every member's gossip is sealed with ({@code --encrypt}); empty: gossip in clear
  * @param pluginDir        the folder whose jars add executors and processors; empty: none
  * @param artifactsBudget  bytes of artifacts kept per execution ({@code --artifacts-budget})
+ * @param metrics          where metrics go ({@code --statsd-addr}, {@code --dog-statsd-addr}, {@code --enable-prometheus})
  */
 public record AgentConfig(
         String nodeName,
@@ -49,7 +51,8 @@ public record AgentConfig(
         String defaultZone,
         Optional<GossipKey> encrypt,
         Optional<Path> pluginDir,
-        long artifactsBudget) {
+        long artifactsBudget,
+        MetricsConfig metrics) {
 
     /** Gossip's port when an address gives none (Serf's, as Dkron uses). */
     public static final int GOSSIP_PORT = 8946;
@@ -69,6 +72,7 @@ public record AgentConfig(
         Objects.requireNonNull(defaultZone, "defaultZone");
         Objects.requireNonNull(encrypt, "encrypt");
         Objects.requireNonNull(pluginDir, "pluginDir");
+        Objects.requireNonNull(metrics, "metrics");
         tags = Map.copyOf(tags);
         join = List.copyOf(join);
         retryJoin = List.copyOf(retryJoin);
@@ -175,7 +179,7 @@ public record AgentConfig(
                 .dataDir(dataDir).tags(tags).join(join).retryJoin(retryJoin).retryInterval(retryInterval)
                 .retryMax(retryMax).reconnectTimeout(reconnectTimeout).shutdownGrace(shutdownGrace)
                 .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone).encrypt(encrypt)
-                .pluginDir(pluginDir).artifactsBudget(artifactsBudget);
+                .pluginDir(pluginDir).artifactsBudget(artifactsBudget).metrics(metrics);
     }
 
     public AgentConfig withTags(Map<String, String> value) {
@@ -188,6 +192,10 @@ public record AgentConfig(
 
     public AgentConfig withPluginDir(Path value) {
         return toBuilder().pluginDir(Optional.of(value)).build();
+    }
+
+    public AgentConfig withMetrics(MetricsConfig value) {
+        return toBuilder().metrics(value).build();
     }
 
     public AgentConfig withKillGrace(Duration value) {
@@ -224,6 +232,7 @@ public record AgentConfig(
         private Optional<GossipKey> encrypt = Optional.empty();
         private Optional<Path> pluginDir = Optional.empty();
         private long artifactsBudget = dev.hibachi.agent.run.ArtifactFolders.DEFAULT_BUDGET;
+        private MetricsConfig metrics = MetricsConfig.NONE;
 
         public Builder nodeName(String v) {
             nodeName = v;
@@ -330,10 +339,15 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder metrics(MetricsConfig v) {
+            metrics = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(nodeName, server, bootstrapExpect, bindAddr, advertiseAddr, httpAddr, rpcPort,
                     dataDir, tags, join, retryJoin, retryInterval, retryMax, reconnectTimeout, shutdownGrace,
-                    killGrace, executionsKept, defaultZone, encrypt, pluginDir, artifactsBudget);
+                    killGrace, executionsKept, defaultZone, encrypt, pluginDir, artifactsBudget, metrics);
         }
     }
 }
