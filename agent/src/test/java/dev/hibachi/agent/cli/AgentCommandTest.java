@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
 import dev.hibachi.agent.cluster.GossipKey;
+import dev.hibachi.agent.metrics.MetricsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +42,8 @@ class AgentCommandTest {
                 "--reconnect-timeout", "1h", "--tag", "role=web", "--data-dir", "/var/lib/hibachi",
                 "--shutdown-grace", "1m", "--kill-grace", "750ms", "--executions-kept", "7",
                 "--artifacts-budget", "512KiB", "--encrypt", "AAECAwQFBgcICQoLDA0ODw==", "--plugin-dir",
-                "/opt/hibachi-plugins");
+                "/opt/hibachi-plugins", "--statsd-addr", "statsd.local:8125", "--dog-statsd-addr", "[::1]:8126",
+                "--dog-statsd-tags", "env:prod,team:ops", "--enable-prometheus");
 
         assertThat(c.server()).isTrue();
         assertThat(c.bootstrapExpect()).isEqualTo(1);
@@ -63,6 +65,19 @@ class AgentCommandTest {
         assertThat(c.artifactsBudget()).isEqualTo(512 * 1024);
         assertThat(c.encrypt()).map(GossipKey::base64).contains("AAECAwQFBgcICQoLDA0ODw==");
         assertThat(c.pluginDir()).contains(Path.of("/opt/hibachi-plugins"));
+        assertThat(c.metrics().statsdAddr()).contains(new HostPort("statsd.local", 8125));
+        assertThat(c.metrics().dogStatsdAddr()).contains(new HostPort("[::1]", 8126));
+        assertThat(c.metrics().dogStatsdTags()).containsExactly(Map.entry("env", "prod"), Map.entry("team", "ops"));
+        assertThat(c.metrics().prometheus()).isTrue();
+    }
+
+    @Test
+    void metricsAreOffByDefaultAndTakeTheirVariables() {
+        assertThat(new TestCli().config("--dev").metrics()).isEqualTo(MetricsConfig.NONE);
+        AgentConfig fromEnv = new TestCli(Map.of("HIBACHI_STATSD_ADDR", "127.0.0.1:9125",
+                "HIBACHI_ENABLE_PROMETHEUS", "true")).config("--dev");
+        assertThat(fromEnv.metrics().statsdAddr()).contains(new HostPort("127.0.0.1", 9125));
+        assertThat(fromEnv.metrics().prometheus()).isTrue();
     }
 
     @Test
@@ -197,7 +212,17 @@ class AgentCommandTest {
                         + " or 32 bytes in base64 (hibachi keygen makes one)"),
                 arguments(List.of("--encrypt", "AAECAwQFBgcICQoLDA0ODxAREhM="), "--encrypt: the key decodes to 20"
                         + " bytes; a key is 16, 24 or 32 bytes"),
-                arguments(List.of("--encrypt", " "), "--encrypt: the key is empty"));
+                arguments(List.of("--encrypt", " "), "--encrypt: the key is empty"),
+                arguments(List.of("--statsd-addr", "nonsense"), "--statsd-addr: 'nonsense' must be host:port, e.g."
+                        + " 127.0.0.1:8125"),
+                arguments(List.of("--statsd-addr", "statsd.local:udp"), "--statsd-addr: 'statsd.local:udp' has no"
+                        + " valid port"),
+                arguments(List.of("--dog-statsd-addr", "host:70000"), "--dog-statsd-addr: 'host:70000' has no valid"
+                        + " port"),
+                arguments(List.of("--dog-statsd-addr", "127.0.0.1:8125", "--dog-statsd-tags", "env"),
+                        "--dog-statsd-tags: 'env' must be key:value"),
+                arguments(List.of("--dog-statsd-tags", "env:prod"), "--dog-statsd-tags: 'env:prod' needs"
+                        + " --dog-statsd-addr"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -289,7 +314,7 @@ class AgentCommandTest {
 
         Map<String, String> blocks = helpBlocks(cli.out());
         List<OptionSpec> settings = cli.agent.spec.options().stream().filter(SettingName::isSetting).toList();
-        assertThat(settings).hasSize(23);
+        assertThat(settings).hasSize(27);
         for (OptionSpec option : settings) {
             String flag = option.names()[0];
             assertThat(blocks).as("help for %s", flag).containsKey(flag);
