@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -32,13 +31,16 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -84,55 +86,17 @@ public final class MicrometerMetrics implements Metrics {
     private final List<MeterRegistry> children = new ArrayList<>();
     private final PrometheusMeterRegistry prometheus;
     private final JvmGcMetrics gc = new JvmGcMetrics();
-    private final Map<String, JobMeters> byJob = new ConcurrentHashMap<>();
+    /** Job names that have their own {@code job} tag (at most {@value #MAX_JOB_TAGS}). */
+    private final Set<String> taggedJobs = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean jobTagsFull = new AtomicBoolean();
+    /** Meters made on first use (a job that never fails has no failure series), by name and tags. */
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
     private final Timer lateness;
     private final Counter leaderChanges;
-    private final Map<Boolean, Timer> commits = new ConcurrentHashMap<>();
-    private final Map<String, Counter> notifications = new ConcurrentHashMap<>();
     private volatile JobCountsMemo jobCounts = new JobCountsMemo(0, JobIndex.Counts.NONE);
 
     private record JobCountsMemo(long readAt, JobIndex.Counts counts) {
-    }
-
-    /** One job's meters, made on its first use. */
-    private final class JobMeters {
-        final Counter started;
-        final Counter succeeded;
-        final Counter failed;
-        final Timer succeededTime;
-        final Timer failedTime;
-        final Counter missed;
-        final Counter skipped;
-        final Counter killed;
-
-        JobMeters(String job) {
-            Tags tags = Tags.of("job", job);
-            started = Counter.builder(EXECUTIONS_STARTED).tags(tags)
-                    .description("attempts whose process this member started").register(registry);
-            succeeded = finished(tags, "succeeded");
-            failed = finished(tags, "failed");
-            succeededTime = duration(tags, "succeeded");
-            failedTime = duration(tags, "failed");
-            missed = Counter.builder(RUNS_MISSED).tags(tags)
-                    .description("instants not planned in time and never run (counted by the leader)")
-                    .register(registry);
-            skipped = Counter.builder(RUNS_SKIPPED).tags(tags)
-                    .description("runs of forbid jobs skipped because the run before still ran (counted by the leader)")
-                    .register(registry);
-            killed = Counter.builder(RUNS_KILLED).tags(tags)
-                    .description("attempts closed as killed at someone's request (counted by the leader)")
-                    .register(registry);
-        }
-
-        private Counter finished(Tags tags, String status) {
-            return Counter.builder(EXECUTIONS_FINISHED).tags(tags).tag("status", status)
-                    .description("attempts that ended on this member").register(registry);
-        }
-
-        private Timer duration(Tags tags, String status) {
-            return Timer.builder(EXECUTION_DURATION).tags(tags).tag("status", status)
-                    .description("how long attempts ran on this member, process start to end").register(registry);
-        }
     }
 
     private MicrometerMetrics(MetricsConfig config, String node) {
@@ -231,45 +195,65 @@ public final class MicrometerMetrics implements Metrics {
         return metrics instanceof MicrometerMetrics m ? m.scrape() : Optional.empty();
     }
 
-    private JobMeters job(String name) {
-        JobMeters meters = byJob.get(name);
-        if (meters != null) {
-            return meters;
+    /** {@code job} itself as a tag value while fewer than {@value #MAX_JOB_TAGS} names have one; else {@code _other}. */
+    private String jobTag(String job) {
+        if (taggedJobs.contains(job)) {
+            return job;
         }
-        if (byJob.size() >= MAX_JOB_TAGS) {
-            if (!byJob.containsKey(OTHER_JOBS)) {
+        if (taggedJobs.size() >= MAX_JOB_TAGS) {
+            if (jobTagsFull.compareAndSet(false, true)) {
                 LOG.warn("{} job names have meters: later jobs are counted under job={}", MAX_JOB_TAGS, OTHER_JOBS);
             }
-            return byJob.computeIfAbsent(OTHER_JOBS, JobMeters::new);
+            return OTHER_JOBS;
         }
-        return byJob.computeIfAbsent(name, JobMeters::new);
+        taggedJobs.add(job);
+        return job;
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return counters.computeIfAbsent(key(name, tags), k -> Counter.builder(name).tags(tags)
+                .description(description).register(registry));
+    }
+
+    private Timer timer(String name, String description, String... tags) {
+        return timers.computeIfAbsent(key(name, tags), k -> Timer.builder(name).tags(tags)
+                .description(description).register(registry));
+    }
+
+    private static List<String> key(String name, String... tags) {
+        List<String> key = new ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(Arrays.asList(tags));
+        return key;
     }
 
     @Override
     public void spawning(RunOrder.Attempt attempt, Instant at) {
-        job(attempt.job().name()).started.increment();
+        counter(EXECUTIONS_STARTED, "attempts whose process this member started",
+                "job", jobTag(attempt.job().name())).increment();
         Instant due = attempt.notBefore() != null ? attempt.notBefore() : attempt.scheduledAt();
         if (due != null) {
             // Early (a member's clock behind the leader's) counts as on time: a timer takes no negative amount.
-            lateness.record(Duration.between(due, at).isNegative() ? Duration.ZERO : Duration.between(due, at));
+            Duration late = Duration.between(due, at);
+            lateness.record(late.isNegative() ? Duration.ZERO : late);
         }
     }
 
     @Override
     public void finished(RunOrder.Attempt attempt, Instant started, Instant finished, boolean success, boolean ran) {
-        JobMeters meters = job(attempt.job().name());
-        (success ? meters.succeeded : meters.failed).increment();
+        String job = jobTag(attempt.job().name());
+        String status = success ? "succeeded" : "failed";
+        counter(EXECUTIONS_FINISHED, "attempts that ended on this member", "job", job, "status", status).increment();
         if (ran && !finished.isBefore(started)) {
-            (success ? meters.succeededTime : meters.failedTime).record(Duration.between(started, finished));
+            timer(EXECUTION_DURATION, "how long attempts ran on this member, process start to end",
+                    "job", job, "status", status).record(Duration.between(started, finished));
         }
     }
 
     @Override
     public void notification(String channel, boolean delivered) {
-        notifications.computeIfAbsent(channel + (delivered ? "\0sent" : "\0failed"), k -> Counter.builder(NOTIFICATIONS)
-                .tag("channel", channel).tag("status", delivered ? "sent" : "failed")
-                .description("notifications delivered, and delivery attempts that failed, by channel")
-                .register(registry)).increment();
+        counter(NOTIFICATIONS, "notifications delivered, and delivery attempts that failed, by channel",
+                "channel", channel, "status", delivered ? "sent" : "failed").increment();
     }
 
     @Override
@@ -279,21 +263,25 @@ public final class MicrometerMetrics implements Metrics {
 
     @Override
     public void runsMissed(String job, long count, String kind) {
-        JobMeters meters = job(job);
-        ("skipped".equals(kind) ? meters.skipped : meters.missed).increment(count);
+        if ("skipped".equals(kind)) {
+            counter(RUNS_SKIPPED, "runs of forbid jobs skipped: the run before still ran (counted by the leader)",
+                    "job", jobTag(job)).increment(count);
+        } else {
+            counter(RUNS_MISSED, "instants not planned in time, never to run (counted by the leader)",
+                    "job", jobTag(job)).increment(count);
+        }
     }
 
     @Override
     public void runKilled(String job) {
-        job(job).killed.increment();
+        counter(RUNS_KILLED, "attempts closed as killed at someone's request (counted by the leader)",
+                "job", jobTag(job)).increment();
     }
 
     @Override
     public void storeWrite(Duration took, boolean answered) {
-        commits.computeIfAbsent(answered, a -> Timer.builder(RAFT_COMMIT)
-                .tag("outcome", a ? "answered" : "unreachable")
-                .description("a write to the store, from its proposal to its reply (committed and applied)")
-                .register(registry)).record(took);
+        timer(RAFT_COMMIT, "a write to the store, from its proposal to its reply (committed and applied)",
+                "outcome", answered ? "answered" : "unreachable").record(took);
     }
 
     @Override
