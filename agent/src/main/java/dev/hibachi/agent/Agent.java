@@ -20,7 +20,11 @@ import dev.hibachi.agent.leader.ServerAdmission;
 import dev.hibachi.agent.notify.Channel;
 import dev.hibachi.agent.notify.Channels;
 import dev.hibachi.agent.notify.DeliveryObserver;
+import dev.hibachi.agent.notify.Notice;
 import dev.hibachi.agent.notify.Notifier;
+import dev.hibachi.agent.metrics.LeaderTally;
+import dev.hibachi.agent.metrics.Metrics;
+import dev.hibachi.agent.metrics.MicrometerMetrics;
 import dev.hibachi.agent.plugin.PluginFolder;
 import dev.hibachi.agent.process.ProcessorChain;
 import dev.hibachi.agent.process.ProcessorRegistry;
@@ -71,6 +75,7 @@ public final class Agent implements AutoCloseable {
     private final DispatchObserver observer;
     private final List<Channel> notifyChannels;
     private final DeliveryObserver deliveryObserver;
+    private final Metrics metrics;
     private final String incarnation = UUID.randomUUID().toString();
     private final List<AutoCloseable> frontDoors = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, r -> {
@@ -106,7 +111,8 @@ public final class Agent implements AutoCloseable {
                   DeliveryObserver deliveryObserver) {
         this.config = config;
         this.clock = clock;
-        this.observer = observer;
+        this.metrics = MicrometerMetrics.of(config.metrics(), config.nodeName());
+        this.observer = DispatchObserver.both(observer, metrics);
         this.notifyChannels = List.copyOf(notifyChannels);
         this.deliveryObserver = deliveryObserver;
     }
@@ -146,6 +152,7 @@ public final class Agent implements AutoCloseable {
         LOG.info("Executors: {}; processors: {}{}", executors.names(), processors.names(),
                 plugins.jars().isEmpty() ? "" : " (plugins: " + plugins.jars() + ")");
         joinCluster();
+        metrics.members(membership::members);
         TargetSelector selector = new TargetSelector(new SecureRandom());
         if (config.server()) {
             startStoreServer(selector);
@@ -155,6 +162,7 @@ public final class Agent implements AutoCloseable {
         client = new StoreClient(knownServers());
         client.followServers(this::knownServers);
         client.readFrom(this::nearestServer);
+        measureWrites(client);
 
         jobs = new JobService(client, executors, processors, membership, selector, clock, Duration.ofSeconds(10));
         // The HTTP server takes about a second to start: it starts beside the store, and answers 503 on
@@ -180,6 +188,7 @@ public final class Agent implements AutoCloseable {
                 processGroups,
                 reporter, transport, client, clock, observer,
                 Runner.Settings.defaults().withKillGrace(config.killGrace()), artifacts);
+        metrics.runningExecutions(runner::runningCount);
         runner.recover(); // kills what a previous agent left running, before our own reaper starts
         processGroups.startReaper();
         timer.scheduleWithFixedDelay(runner::prune, 1, 1, TimeUnit.MINUTES);
@@ -266,6 +275,7 @@ public final class Agent implements AutoCloseable {
         // Its own client: the API's requests never queue behind the leader's plans, nor the other way round.
         leaderClient = new StoreClient(knownServers());
         leaderClient.followServers(this::knownServers);
+        measureWrites(leaderClient);
         FireIndex index = new FireIndex(r -> scheduler.rebuildIndex());
         scheduler = new Scheduler(index, storeServer.stateMachine(), leaderClient, membership, selector, clock,
                 Scheduler.Settings.defaults());
@@ -284,10 +294,40 @@ public final class Agent implements AutoCloseable {
         storeServer.addLeadershipListener(leaderRole);
         // Apart from the leader role: its own thread, and nothing it does may wait on (or hold up) scheduling.
         notifier = new Notifier(storeServer.stateMachine(), leaderClient, notifyChannels, config.notifications(),
-                deliveryObserver, config.nodeName(), clock, Notifier.Timing.defaults());
+                counted(deliveryObserver), config.nodeName(), clock, Notifier.Timing.defaults());
         storeServer.addListener(notifier);
         storeServer.addLeadershipListener(notifier);
         membership.addListener(notifier);
+        LeaderTally tally = new LeaderTally(metrics);
+        storeServer.addListener(tally);
+        storeServer.addLeadershipListener(tally);
+        StoreServer replica = storeServer;
+        metrics.jobs(() -> replica.stateMachine().jobCounts());
+        metrics.leading(this::isLeader);
+    }
+
+    /** {@code deliveries}, and each delivery and failed try counted in the metrics. */
+    private DeliveryObserver counted(DeliveryObserver deliveries) {
+        return new DeliveryObserver() {
+            @Override
+            public void delivered(String channel, Notice notice) {
+                metrics.notification(channel, true);
+                deliveries.delivered(channel, notice);
+            }
+
+            @Override
+            public void failed(String channel, Notice notice, Throwable error, boolean willRetry) {
+                metrics.notification(channel, false);
+                deliveries.failed(channel, notice, error, willRetry);
+            }
+        };
+    }
+
+    /** Times the writes of {@code storeClient} (the Raft commit latency), when anything is measured. */
+    private void measureWrites(StoreClient storeClient) {
+        if (metrics != Metrics.NONE) {
+            storeClient.observeSubmits((nanos, answered) -> metrics.storeWrite(Duration.ofNanos(nanos), answered));
+        }
     }
 
     /** A client agent holds no store: it waits until it sees a server to read and write through. */
@@ -362,6 +402,16 @@ public final class Agent implements AutoCloseable {
 
     public Runner runner() {
         return runner;
+    }
+
+    /** What this agent measures; the notifier reports deliveries here. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** Every meter in the Prometheus text format; empty unless started with {@code --enable-prometheus}. */
+    public Optional<String> prometheusScrape() {
+        return MicrometerMetrics.scrape(metrics);
     }
 
     /**
@@ -477,6 +527,7 @@ public final class Agent implements AutoCloseable {
         closeQuietly(storeServer);
         closeQuietly(processGroups);
         closeQuietly(plugins);
+        closeQuietly(metrics);
         timer.shutdownNow();
         LOG.info("Agent {} stopped", config.nodeName());
         stopped.complete(null);

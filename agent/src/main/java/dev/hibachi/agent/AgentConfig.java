@@ -1,6 +1,7 @@
 package dev.hibachi.agent;
 
 import dev.hibachi.agent.cluster.GossipKey;
+import dev.hibachi.agent.metrics.MetricsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * @param artifactsBudget  bytes of artifacts kept per execution ({@code --artifacts-budget})
  * @param channels         the notification channels' flags ({@code --mail-*}, {@code --webhook-*}, {@code --slack-*})
  * @param notifications    when notifications are sent ({@code --notify-on} and the like)
+ * @param metrics          where metrics go ({@code --statsd-addr}, {@code --dog-statsd-addr}, {@code --enable-prometheus})
  */
 public record AgentConfig(
         String nodeName,
@@ -53,7 +55,8 @@ public record AgentConfig(
         Optional<Path> pluginDir,
         long artifactsBudget,
         dev.hibachi.agent.notify.ChannelSettings channels,
-        dev.hibachi.agent.notify.NotifySettings notifications) {
+        dev.hibachi.agent.notify.NotifySettings notifications,
+        MetricsConfig metrics) {
 
     /** Gossip's port when an address gives none (Serf's, as Dkron uses). */
     public static final int GOSSIP_PORT = 8946;
@@ -75,6 +78,7 @@ public record AgentConfig(
         Objects.requireNonNull(pluginDir, "pluginDir");
         Objects.requireNonNull(channels, "channels");
         Objects.requireNonNull(notifications, "notifications");
+        Objects.requireNonNull(metrics, "metrics");
         tags = Map.copyOf(tags);
         join = List.copyOf(join);
         retryJoin = List.copyOf(retryJoin);
@@ -182,7 +186,8 @@ public record AgentConfig(
                 .retryMax(retryMax).reconnectTimeout(reconnectTimeout).shutdownGrace(shutdownGrace)
                 .killGrace(killGrace).executionsKept(executionsKept).defaultZone(defaultZone).encrypt(encrypt)
                 .pluginDir(pluginDir).artifactsBudget(artifactsBudget).channels(channels)
-                .notifications(notifications);
+                .notifications(notifications).metrics(metrics);
+
     }
 
     public AgentConfig withTags(Map<String, String> value) {
@@ -195,6 +200,10 @@ public record AgentConfig(
 
     public AgentConfig withPluginDir(Path value) {
         return toBuilder().pluginDir(Optional.of(value)).build();
+    }
+
+    public AgentConfig withMetrics(MetricsConfig value) {
+        return toBuilder().metrics(value).build();
     }
 
     public AgentConfig withKillGrace(Duration value) {
@@ -233,6 +242,7 @@ public record AgentConfig(
         private long artifactsBudget = dev.hibachi.agent.run.ArtifactFolders.DEFAULT_BUDGET;
         private dev.hibachi.agent.notify.ChannelSettings channels = dev.hibachi.agent.notify.ChannelSettings.NONE;
         private dev.hibachi.agent.notify.NotifySettings notifications = dev.hibachi.agent.notify.NotifySettings.defaults();
+        private MetricsConfig metrics = MetricsConfig.NONE;
 
         public Builder nodeName(String v) {
             nodeName = v;
@@ -349,11 +359,17 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder metrics(MetricsConfig v) {
+            metrics = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(nodeName, server, bootstrapExpect, bindAddr, advertiseAddr, httpAddr, rpcPort,
                     dataDir, tags, join, retryJoin, retryInterval, retryMax, reconnectTimeout, shutdownGrace,
                     killGrace, executionsKept, defaultZone, encrypt, pluginDir, artifactsBudget, channels,
-                    notifications);
+                    notifications, metrics);
+
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.hibachi.agent.AgentConfig;
 import dev.hibachi.agent.AgentConfig.HostPort;
 import dev.hibachi.agent.cluster.GossipKey;
 import dev.hibachi.agent.notify.Channels;
+import dev.hibachi.agent.metrics.MetricsConfig;
 import dev.hibachi.agent.run.ArtifactFolders;
 import dev.hibachi.store.schedule.GoDuration;
 import org.slf4j.LoggerFactory;
@@ -190,6 +191,22 @@ public final class AgentCommand implements Runnable {
 
     @CommandLine.Mixin
     ChannelOptions channels;
+    @Option(names = "--statsd-addr", paramLabel = "<host:port>", description = {"StatsD server (UDP) to send"
+            + " metrics to, etsy flavor: tags are folded into the names.", "Default: none."})
+    String statsdAddr;
+
+    @Option(names = "--dog-statsd-addr", paramLabel = "<host:port>", description = {"DogStatsD server (UDP) to send"
+            + " metrics to, datadog flavor: tags as tags.", "Default: none."})
+    String dogStatsdAddr;
+
+    @Option(names = "--dog-statsd-tags", paramLabel = "<key:value>", split = ",", description = {"A tag added to"
+            + " every metric sent to --dog-statsd-addr; repeatable or comma-separated.", "Default: none."})
+    List<String> dogStatsdTags;
+
+    @Option(names = "--enable-prometheus", defaultValue = "false", fallbackValue = "true", description = {"Serve"
+            + " every metric on GET /metrics of the HTTP API, in the Prometheus text format.",
+            "Default: ${DEFAULT-VALUE}."})
+    boolean enablePrometheus;
 
     @Spec
     CommandSpec spec;
@@ -310,6 +327,7 @@ public final class AgentCommand implements Runnable {
                 .encrypt(encryptKey())
                 .pluginDir(pluginDir != null ? Optional.of(pluginDir.toAbsolutePath()) : distributionPlugins())
                 .channels(channels.settings())
+                .metrics(metrics())
                 .build());
     }
 
@@ -446,6 +464,38 @@ public final class AgentCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw invalid(flag, text, "must be one of always, failure, success, change, never");
         }
+    }
+
+    /** The metrics flags: StatsD addresses need their port (a bare word is more likely a slip than a host). */
+    private MetricsConfig metrics() {
+        MetricsConfig out = MetricsConfig.NONE.withPrometheus(enablePrometheus);
+        if (statsdAddr != null) {
+            out = out.withStatsd(statsdAddress("--statsd-addr", statsdAddr));
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (String item : dogStatsdTags == null ? List.<String>of() : dogStatsdTags) {
+            int colon = item.indexOf(':');
+            String key = colon < 0 ? "" : item.substring(0, colon).trim();
+            String value = colon < 0 ? "" : item.substring(colon + 1).trim();
+            if (key.isEmpty() || value.isEmpty()) {
+                throw invalid("--dog-statsd-tags", item, "must be key:value");
+            }
+            tags.put(key, value);
+        }
+        if (dogStatsdAddr != null) {
+            out = out.withDogStatsd(statsdAddress("--dog-statsd-addr", dogStatsdAddr), tags);
+        } else if (!tags.isEmpty()) {
+            throw invalid("--dog-statsd-tags", String.join(",", dogStatsdTags), "needs --dog-statsd-addr");
+        }
+        return out;
+    }
+
+    private HostPort statsdAddress(String flag, String text) {
+        HostPort parsed = address(flag, text, 0);
+        if (parsed.port() == 0 || parsed.isAnyAddress()) {
+            throw invalid(flag, text, "must be host:port, e.g. 127.0.0.1:" + MetricsConfig.STATSD_PORT);
+        }
+        return parsed;
     }
 
     /** {@code --artifacts-budget}: a byte count, or one with a binary unit (KiB, MiB), within the allowed range. */

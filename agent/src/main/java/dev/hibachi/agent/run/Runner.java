@@ -432,6 +432,7 @@ public final class Runner implements AutoCloseable {
         reporter.finished(incarnation, a.key(), new AttemptReport(a.job().name(), a.runId(), a.attempt(),
                 AttemptReport.Phase.FINISHED, started, finished, result.success(), result.exitCode(), result.output(),
                 result.outputTruncated()));
+        observer.finished(a, started, finished, result.success(), ended != null);
     }
 
     /** The attempt {@code (job, runId, attempt)} if it runs on this member now. */

@@ -6,6 +6,7 @@ import dev.hibachi.agent.AgentConfig.HostPort;
 import dev.hibachi.agent.cluster.GossipKey;
 import dev.hibachi.agent.notify.NotifyOn;
 import dev.hibachi.agent.notify.NotifySettings;
+import dev.hibachi.agent.metrics.MetricsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,7 +52,9 @@ class AgentCommandTest {
                 "--slack-webhook-url", "https://hooks.slack.com/services/T/B/X", "--slack-channel", "#ops",
                 "--ui-url", "https://cron.example.com", "--notify-on", "failure", "--mail-notify-on", "change",
                 "--webhook-notify-on", "always", "--slack-notify-on", "Never", "--notify-audit",
-                "--notify-cluster-events");
+                "--notify-cluster-events", "--statsd-addr", "statsd.local:8125", "--dog-statsd-addr", "[::1]:8126",
+                "--dog-statsd-tags", "env:prod,team:ops", "--enable-prometheus");
+
 
         assertThat(c.server()).isTrue();
         assertThat(c.bootstrapExpect()).isEqualTo(1);
@@ -79,6 +82,10 @@ class AgentCommandTest {
                 "https://hooks.slack.com/services/T/B/X", "#ops", "https://cron.example.com"));
         assertThat(c.notifications()).isEqualTo(new NotifySettings(NotifyOn.FAILURE, Map.of("mail", NotifyOn.CHANGE,
                 "webhook", NotifyOn.ALWAYS, "slack", NotifyOn.NEVER), true, true));
+        assertThat(c.metrics().statsdAddr()).contains(new HostPort("statsd.local", 8125));
+        assertThat(c.metrics().dogStatsdAddr()).contains(new HostPort("[::1]", 8126));
+        assertThat(c.metrics().dogStatsdTags()).containsExactly(Map.entry("env", "prod"), Map.entry("team", "ops"));
+        assertThat(c.metrics().prometheus()).isTrue();
     }
 
     @Test
@@ -101,6 +108,15 @@ class AgentCommandTest {
         assertThat(c.notifications().audit()).isFalse();
         assertThat(new TestCli(Map.of("HIBACHI_SLACK_NOTIFY_ON", "failure")).config("--dev").notifications()
                 .ruleFor("slack")).isEqualTo(NotifyOn.FAILURE);
+    }
+
+    @Test
+    void metricsAreOffByDefaultAndTakeTheirVariables() {
+        assertThat(new TestCli().config("--dev").metrics()).isEqualTo(MetricsConfig.NONE);
+        AgentConfig fromEnv = new TestCli(Map.of("HIBACHI_STATSD_ADDR", "127.0.0.1:9125",
+                "HIBACHI_ENABLE_PROMETHEUS", "true")).config("--dev");
+        assertThat(fromEnv.metrics().statsdAddr()).contains(new HostPort("127.0.0.1", 9125));
+        assertThat(fromEnv.metrics().prometheus()).isTrue();
     }
 
     @Test
@@ -246,7 +262,17 @@ class AgentCommandTest {
                         "--webhook-headers: 'Host: x' cannot be sent"),
                 arguments(List.of("--pre-webhook-endpoint", "localhost:80"), "--pre-webhook-endpoint: 'localhost:80'"
                         + " must be an http:// or https:// address with a host"),
-                arguments(List.of("--slack-channel", "#ops"), "--slack-channel: needs --slack-webhook-url"));
+                arguments(List.of("--slack-channel", "#ops"), "--slack-channel: needs --slack-webhook-url"),
+                arguments(List.of("--statsd-addr", "nonsense"), "--statsd-addr: 'nonsense' must be host:port, e.g."
+                        + " 127.0.0.1:8125"),
+                arguments(List.of("--statsd-addr", "statsd.local:udp"), "--statsd-addr: 'statsd.local:udp' has no"
+                        + " valid port"),
+                arguments(List.of("--dog-statsd-addr", "host:70000"), "--dog-statsd-addr: 'host:70000' has no valid"
+                        + " port"),
+                arguments(List.of("--dog-statsd-addr", "127.0.0.1:8125", "--dog-statsd-tags", "env"),
+                        "--dog-statsd-tags: 'env' must be key:value"),
+                arguments(List.of("--dog-statsd-tags", "env:prod"), "--dog-statsd-tags: 'env:prod' needs"
+                        + " --dog-statsd-addr"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -338,7 +364,7 @@ class AgentCommandTest {
 
         Map<String, String> blocks = helpBlocks(cli.out());
         List<OptionSpec> settings = cli.agent.spec.options().stream().filter(SettingName::isSetting).toList();
-        assertThat(settings).hasSize(45);
+        assertThat(settings).hasSize(49);
         for (OptionSpec option : settings) {
             String flag = option.names()[0];
             assertThat(blocks).as("help for %s", flag).containsKey(flag);

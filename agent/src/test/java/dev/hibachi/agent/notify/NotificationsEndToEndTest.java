@@ -63,6 +63,7 @@ class NotificationsEndToEndTest {
                 StoreTestSupport.freePort(), StoreTestSupport.freeGossipPort()).toBuilder()
                 .channels(channels)
                 .notifications(new NotifySettings(NotifyOn.ALWAYS, Map.of("mail", NotifyOn.FAILURE), false, false))
+                .metrics(dev.hibachi.agent.metrics.MetricsConfig.NONE.withPrometheus(true))
                 .build();
         agent = Agent.start(config, Clock.systemUTC(), DispatchObserver.NONE, false);
         await().atMost(Duration.ofSeconds(30)).until(() -> agent.isLeader() && agent.healthy());
@@ -114,6 +115,11 @@ class NotificationsEndToEndTest {
         assertThat(slack.body().path("channel").asText()).isEqualTo("#cron");
         assertThat(slack.body().toString()).contains("e2e-fail").contains("http://cron.example.com/ui/#/jobs/e2e-fail");
         assertThat(receiver.at("/pre")).anyMatch(r -> "e2e-fail".equals(r.job()));
+
+        // Each delivery is counted, by channel.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(agent.prometheusScrape().orElseThrow())
+                .containsPattern("hibachi_notifications_total\\{[^}]*channel=\"mail\"[^}]*status=\"sent\"[^}]*} [1-9]")
+                .containsPattern("hibachi_notifications_total\\{[^}]*channel=\"slack\"[^}]*status=\"sent\"[^}]*} [1-9]"));
     }
 
     @Test

@@ -434,6 +434,7 @@ public final class Applier {
             notice(e, "RUN_MISSED", c.at(), job, 0, null, null, List.of(), miss.count() + " instant(s) of job "
                     + job.name() + " did not run, from " + miss.from() + " to " + miss.to()
                     + (miss.reason() == null ? "" : ": " + miss.reason()));
+            e.events.add(new StoreEvent.RunsMissed(miss.jobName(), miss.count(), MissedSpan.MISSED));
             job = job.withMisses(miss.count(), 0);
             if (miss.to().isAfter(clock.lastPlannedAt())) {
                 // A missed instant is decided for good: it is never planned later.
@@ -582,6 +583,7 @@ public final class Applier {
         }
         Job current = e.view.job(job.name()).orElse(job);
         putJob(e, current.withMisses(0, 1));
+        e.events.add(new StoreEvent.RunsMissed(job.name(), 1, MissedSpan.SKIPPED));
     }
 
     /** Writes a miss record, keeping at most {@value #MISSES_KEPT} per job (the oldest go). */

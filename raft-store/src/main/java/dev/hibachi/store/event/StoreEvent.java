@@ -66,6 +66,13 @@ public sealed interface StoreEvent {
             implements StoreEvent {
     }
 
+    /**
+     * Instants of a job that will never run were recorded: {@code kind} is {@code missed} (not planned in time) or
+     * {@code skipped} (a {@code forbid} job's run still blocked at its instant); {@code count} of them.
+     */
+    record RunsMissed(String job, long count, String kind) implements StoreEvent {
+    }
+
     /** An attempt is still running past its job's {@code expected_duration} (for alerts). */
     record AttemptOverdue(Execution execution, Duration expected) implements StoreEvent {
     }

@@ -4,6 +4,7 @@ import dev.hibachi.store.model.Job;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -103,6 +104,31 @@ public final class JobIndex {
             });
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * How many jobs there are by {@code status} ({@code ""} for a job that never ran) and how many are disabled;
+     * one pass over the rows, for gauges.
+     */
+    public record Counts(Map<String, Integer> byStatus, int disabled) {
+        public static final Counts NONE = new Counts(Map.of(), 0);
+    }
+
+    public Counts counts() {
+        lock.readLock().lock();
+        try {
+            Map<String, Integer> byStatus = new HashMap<>();
+            int disabled = 0;
+            for (JobRow r : rows.values()) {
+                byStatus.merge(r.status, 1, Integer::sum);
+                if (r.disabled) {
+                    disabled++;
+                }
+            }
+            return new Counts(Map.copyOf(byStatus), disabled);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.hibachi.store.event.StoreListener;
 import dev.hibachi.store.json.Json;
 import dev.hibachi.store.query.Query;
 import dev.hibachi.store.query.QueryHandler;
+import dev.hibachi.store.index.JobIndex;
 import dev.hibachi.store.rocks.JobDatabase;
 import dev.hibachi.store.rocks.StoreView;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -79,6 +80,17 @@ public final class JobStateMachine extends BaseStateMachine {
         lock.readLock().lock();
         try {
             return reader.apply(new StoreView(db));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** This replica's jobs by status, from the in-memory index (for gauges); none while the database is closed. */
+    public JobIndex.Counts jobCounts() {
+        lock.readLock().lock();
+        try {
+            JobDatabase open = db;
+            return open == null ? JobIndex.Counts.NONE : open.jobIndex().counts();
         } finally {
             lock.readLock().unlock();
         }

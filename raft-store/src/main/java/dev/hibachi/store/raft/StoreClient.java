@@ -66,6 +66,7 @@ public final class StoreClient implements AutoCloseable {
     static final Duration CATCH_UP_WAIT = Duration.ofSeconds(1);
     static final Duration CATCH_UP_POLL = Duration.ofMillis(10);
     private volatile Supplier<Optional<String>> nearest = Optional::empty;
+    private volatile SubmitObserver submits = SubmitObserver.NONE;
     private final int retries;
     private final Duration retrySleep;
     private final Object lock = new Object();
@@ -110,7 +111,18 @@ public final class StoreClient implements AutoCloseable {
     public CompletableFuture<Reply> submit(Command command) {
         Message m = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
         RaftClient c = client;
-        return renewing(c, c.async().send(m));
+        long proposed = System.nanoTime();
+        CompletableFuture<Reply> reply = renewing(c, c.async().send(m));
+        SubmitObserver observer = submits;
+        if (observer != SubmitObserver.NONE) {
+            reply.whenComplete((r, e) -> observer.submitted(System.nanoTime() - proposed, e == null));
+        }
+        return reply;
+    }
+
+    /** Tells {@code observer} how long each later write took (the commit latency the agent's metrics show). */
+    public void observeSubmits(SubmitObserver observer) {
+        submits = observer;
     }
 
     /** Proposes a command and waits for its reply. */

@@ -92,6 +92,10 @@ class JobSemanticsApplierTest extends ApplierFixture {
             assertThat(stored("sync").skippedCount()).isEqualTo(2);
             assertThat(stored("sync").missedCount()).isZero();
             assertThat(view().executions("sync", 10)).extracting(Execution::group).containsOnly(first);
+            // One event per skipped instant (metrics count them), though the span merges them.
+            assertThat(eventsOf(StoreEvent.RunsMissed.class))
+                    .containsExactly(new StoreEvent.RunsMissed("sync", 1, MissedSpan.SKIPPED),
+                            new StoreEvent.RunsMissed("sync", 1, MissedSpan.SKIPPED));
         }
 
         @Test
@@ -392,6 +396,8 @@ class JobSemanticsApplierTest extends ApplierFixture {
             apply(new Command.PlanRuns(T0.plusSeconds(200), List.of(), List.of(
                     new MissedSpan("tick", T0.plusSeconds(10), T0.plusSeconds(130), 13, "misfire", T0.plusSeconds(200)))));
             assertThat(stored("tick").missedCount()).isEqualTo(13);
+            assertThat(eventsOf(StoreEvent.RunsMissed.class))
+                    .containsExactly(new StoreEvent.RunsMissed("tick", 13, MissedSpan.MISSED));
             assertThat(view().misses("tick", 10)).singleElement()
                     .satisfies(m -> assertThat(m.kind()).isEqualTo(MissedSpan.MISSED));
 
