@@ -1,0 +1,61 @@
+// Overview: the leader, members by status, jobs by status, 30 days of outcomes, and the members table.
+import { get, request } from '../api.js';
+import { html, render, $ } from '../html.js';
+import { poll } from '../poll.js';
+import { dailyBars } from '../charts.js';
+import { pollFailed, pollSucceeded } from '../app.js';
+
+const STATUSES = [
+  ['success', 'status=success&disabled=false', 'Successful'],
+  ['failed', 'status=failed&disabled=false', 'Failed'],
+  ['partially_failed', 'status=partially_failed&disabled=false', 'Partly failed'],
+  ['untriggered', 'status=untriggered&disabled=false', 'Untriggered'],
+  ['disabled', 'disabled=true', 'Disabled'],
+];
+
+async function count(query) {
+  const r = await request('GET', `/jobs?${query}&_start=0&_end=0&stale`);
+  return Number(r.headers.get('X-Total-Count') || 0);
+}
+
+export function render_(main) {
+  render(main, html`<h1>Overview</h1>
+    <section class="cards" data-test="overview-cards"></section>
+    <section><h2>Last 30 days</h2><div id="stats"></div></section>
+    <section><h2>Members</h2><div id="members" class="scroll"></div></section>`);
+
+  const p = poll(async () => {
+    try {
+      const [leader, members, busy, stats, ...counts] = await Promise.all([
+        get('/leader').catch(() => null),
+        get('/members'),
+        get('/busy?tail=0&stale'),
+        get('/stats?days=30'),
+        ...STATUSES.map(([, q]) => count(q)),
+      ]);
+      const byStatus = {};
+      members.forEach((m) => { byStatus[m.statusText] = (byStatus[m.statusText] || 0) + 1; });
+      render($('.cards', main), html`
+        <div class="card"><h2>Leader</h2><p class="big" data-test="leader">${leader ? leader.Name : 'none'}</p></div>
+        <div class="card"><h2>Members</h2><p class="big">${members.length}</p>
+          <p>${Object.entries(byStatus).map(([s, n]) => html`<span class="pill ${s}">${n} ${s}</span> `)}</p></div>
+        <div class="card"><h2>Jobs</h2>
+          <p><a class="pill running" href="busy">${busy.length} running</a>
+          ${STATUSES.map(([s, q, label], i) => html`
+            <a class="pill ${s}" href="jobs?${q}" data-test="count-${s}">${counts[i]} ${label.toLowerCase()}</a> `)}</p></div>`);
+      render($('#stats', main), dailyBars(stats.stats || []));
+      render($('#members', main), html`<table data-test="members"><thead><tr><th>Name</th><th>Address</th>
+        <th>Tags</th><th>Role</th><th>Raft</th><th>Status</th></tr></thead><tbody>
+        ${members.map((m) => html`<tr><td>${m.Name}</td><td>${m.Addr}:${m.Port}</td>
+          <td>${Object.entries(m.Tags || {}).map(([k, v]) => html`<span class="tag">${k}=${v}</span> `)}</td>
+          <td>${m.role}</td><td>${m.raft_role}</td><td><span class="pill ${m.statusText}">${m.statusText}</span></td></tr>`)}
+        </tbody></table>`);
+      pollSucceeded();
+    } catch (e) {
+      pollFailed(e.message);
+      throw e;
+    }
+  }, 5000);
+  return () => p.stop();
+}
+export { render_ as render };
