@@ -1,0 +1,274 @@
+package dev.hibachi.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's, driven through its own chromedriver: nothing is
+ * downloaded) against a real agent: a job created through the form runs and its output shows; a live output
+ * shows its first line while the process still waits; a running execution is killed from the Busy page; an edit
+ * with a bad schedule shows the server's field error and changes nothing; the job list filters on the server; a
+ * deep link loads its page. Each page is saved as a screenshot in {@code target/screenshots}.
+ */
+class DashboardBrowserTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    @TempDir
+    static Path dataDir;
+    @TempDir
+    static Path profile;
+    @TempDir
+    static Path gates;
+    static TestAgent agent;
+    static ChromeDriver browser;
+    static WebDriverWait wait;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium chromium-driver)").isExecutable();
+        assertThat(CHROMEDRIVER).as("Debian's chromedriver (apt-get install chromium-driver)").isExecutable();
+        agent = TestAgent.start(dataDir, c -> c.withKillGrace(Duration.ofSeconds(1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.agent().isLeader());
+
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // The machine refuses outside connections: everything that would call home is off.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,1000", "--user-data-dir=" + profile);
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, WAIT);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    private static String ui(String path) {
+        return agent.base() + "/ui/" + path;
+    }
+
+    private static void screenshot(String name) throws Exception {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static WebElement testId(String id) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-test='" + id + "']")));
+    }
+
+    /** Opens a page the way a user does from the overview: through the links, so no deep link is needed. */
+    private static void openJob(String name) {
+        browser.get(ui(""));
+        browser.findElement(By.cssSelector("nav a[data-nav='jobs']")).click();
+        WebElement q = testId("filter-q");
+        q.sendKeys(name);
+        testId("filter-apply").click();
+        wait.until(ExpectedConditions.urlContains("q=" + name));
+        wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("tr[data-job='" + name + "'] a[href$='jobs/" + name + "']"))).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='job-name']"), name));
+    }
+
+    private static void acceptConfirm() {
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+    }
+
+    @Test
+    void aJobCreatedThroughTheFormRunsAndItsOutputShows() throws Exception {
+        browser.get(ui(""));
+        testId("leader");
+        screenshot("overview");
+        browser.findElement(By.cssSelector("nav a[data-nav='new']")).click();
+        testId("name").sendKeys("from-the-form");
+        WebElement schedule = testId("schedule");
+        schedule.clear();
+        schedule.sendKeys("@manually");
+        testId("command").sendKeys("echo hello from the form");
+        browser.findElement(By.name("runnow")).click();
+        screenshot("create-job");
+        testId("create").click();
+
+        wait.until(ExpectedConditions.urlToBe(ui("jobs/from-the-form")));
+        JsonNode stored = agent.api().get("/v1/jobs/from-the-form").json();
+        assertThat(stored.path("executor_config").path("command").asText()).isEqualTo("echo hello from the form");
+        assertThat(stored.path("schedule").asText()).isEqualTo("@manually");
+
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("[data-test='execution-row'][data-status='success']")));
+        WebElement summary = browser.findElement(By.cssSelector("[data-test='execution-row'] details summary"));
+        summary.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("[data-test='execution-output']"), "hello from the form"));
+        screenshot("job");
+    }
+
+    @Test
+    void aRunningOutputStreamsLiveAndEndsWithTheFinalStatus() throws Exception {
+        Path gate = gates.resolve("live-gate");
+        agent.api().putJob("""
+                {"name":"live-out","schedule":"@manually","executor":"shell","executor_config":{"shell":"true",
+                 "command":"echo first line; while [ ! -f '%s' ]; do sleep 0.05; done; echo second line"}}"""
+                .formatted(gate));
+        openJob("live-out");
+        testId("run").click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-test='execution-link']"))).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-test='output']"),
+                "first line"));
+        assertThat(Files.exists(gate)).as("the process still waits for the gate").isFalse();
+        assertThat(testId("execution-status").getText()).isEqualTo("running");
+        assertThat(testId("kill").isDisplayed()).isTrue();
+        screenshot("execution-running");
+
+        Files.writeString(gate, "go");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-test='output']"),
+                "second line"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='execution-status']"), "success"));
+        assertThat(testId("output").getText()).isEqualTo("first line\nsecond line");
+        assertThat(browser.findElements(By.cssSelector("[data-test='kill']"))).isEmpty();
+        screenshot("execution-done");
+    }
+
+    @Test
+    void aRunningExecutionIsKilledFromTheBusyPage() throws Exception {
+        agent.api().putJob("""
+                {"name":"runs-forever","schedule":"@manually","executor":"shell",
+                 "executor_config":{"shell":"true","command":"echo started; sleep 300"}}""");
+        Api.Response run = agent.api().post("/v1/jobs/runs-forever/run", "");
+        assertThat(run.status()).as(run.toString()).isEqualTo(200);
+
+        browser.get(ui(""));
+        browser.findElement(By.cssSelector("nav a[data-nav='busy']")).click();
+        WebElement item = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("[data-test='busy-item'][data-job='runs-forever']")));
+        wait.until(ExpectedConditions.textToBePresentInElement(item.findElement(By.cssSelector("pre")), "started"));
+        screenshot("busy");
+        item.findElement(By.cssSelector("[data-test='busy-kill']")).click();
+        acceptConfirm();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<JsonNode> execs = agent.api().get("/v1/jobs/runs-forever/executions").list();
+            assertThat(execs).hasSize(1);
+            assertThat(execs.get(0).path("status").asText()).isEqualTo("failed");
+            assertThat(execs.get(0).path("killed_by").asText()).isEqualTo("dashboard");
+        });
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector("[data-test='busy-item'][data-job='runs-forever']")));
+    }
+
+    @Test
+    void anEditWithABadScheduleShowsTheServersFieldErrorAndChangesNothing() throws Exception {
+        agent.api().putJob("""
+                {"name":"to-edit","schedule":"@every 1h","executor":"shell","executor_config":{"command":"true"}}""");
+        openJob("to-edit");
+        testId("edit").click();
+        WebElement json = testId("json");
+        wait.until(d -> json.getAttribute("value").contains("@every 1h"));
+        String edited = json.getAttribute("value").replace("@every 1h", "every tuesday");
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", json, edited);
+        testId("save").click();
+
+        WebElement error = testId("field-error");
+        assertThat(error.getText()).contains("schedule").contains("every tuesday");
+        assertThat(json.getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.getCurrentUrl()).isEqualTo(ui("jobs/to-edit/edit"));
+        screenshot("edit-error");
+        assertThat(agent.api().get("/v1/jobs/to-edit").json().path("schedule").asText()).isEqualTo("@every 1h");
+
+        // A good edit is saved and the job page shows it.
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", json,
+                edited.replace("every tuesday", "@every 2h"));
+        testId("save").click();
+        wait.until(ExpectedConditions.urlToBe(ui("jobs/to-edit")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-test='definition']"),
+                "@every 2h"));
+        assertThat(agent.api().get("/v1/jobs/to-edit").json().path("schedule").asText()).isEqualTo("@every 2h");
+    }
+
+    @Test
+    void theJobListFiltersAndPagesOnTheServer() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            agent.api().putJob("""
+                    {"name":"fleet-%02d","schedule":"@manually","executor":"shell","executor_config":{"command":"true"},
+                     "metadata":{"team":"%s"}}""".formatted(i, i % 3 == 0 ? "ops" : "web"));
+        }
+        browser.get(ui(""));
+        browser.findElement(By.cssSelector("nav a[data-nav='jobs']")).click();
+        testId("filter-q").sendKeys("fleet");
+        testId("filter-apply").click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='total']"), "30 jobs"));
+        assertThat(browser.findElements(By.cssSelector("[data-test='job-row']"))).hasSize(25);
+        screenshot("jobs");
+
+        browser.findElement(By.linkText("Next →")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-test='job-row']"), 5));
+        assertThat(browser.findElement(By.cssSelector("[data-test='job-row']")).getAttribute("data-job"))
+                .isEqualTo("fleet-25");
+
+        WebElement metadata = testId("filter-metadata");
+        metadata.sendKeys("team=ops");
+        testId("filter-apply").click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='total']"), "10 jobs"));
+        List<WebElement> rows = browser.findElements(By.cssSelector("[data-test='job-row']"));
+        assertThat(rows).hasSize(10);
+        assertThat(rows).allSatisfy(r -> assertThat(Integer.parseInt(r.getAttribute("data-job").substring(6)) % 3)
+                .isZero());
+        assertThat(browser.getCurrentUrl()).contains("q=fleet").contains("metadata=team%3Dops");
+
+        // Back restores the previous filter, as the URL holds it.
+        browser.navigate().back();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-test='job-row']"), 5));
+    }
+
+    /** Needs the server's fallback: any GET under /ui/ that is not a file answers index.html. */
+    @Test
+    void aDeepLinkLoadsItsPage() throws Exception {
+        agent.api().putJob("""
+                {"name":"deep","schedule":"@manually","executor":"shell","executor_config":{"command":"true"}}""");
+        browser.get(ui("jobs/deep"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='job-name']"), "deep"));
+        browser.get(ui("jobs/deep/misses"));
+        testId("misses");
+        screenshot("misses");
+        browser.get(ui("jobs/no-such-job"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-test='flash']"),
+                "no-such-job"));
+    }
+}
