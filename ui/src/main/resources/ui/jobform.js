@@ -16,7 +16,11 @@ export async function saveJob(job, existingName) {
 export function showError(form, err) {
   clearErrors(form);
   const field = err.field || '';
-  const input = $(`[data-field="${CSS.escape(field)}"]`, form) || $(`[data-field="${CSS.escape(field.split(/[.[]/)[0])}"]`, form);
+  // In JSON mode (or the editor) the textarea holds every field, so the error goes next to it.
+  const json = $('[data-field="json"]', form);
+  const input = (json && json.offsetParent !== null ? json : null)
+    || $(`[data-field="${CSS.escape(field)}"]`, form)
+    || $(`[data-field="${CSS.escape(field.split(/[.[]/)[0])}"]`, form);
   if (input) {
     input.setAttribute('aria-invalid', 'true');
     const note = document.createElement('p');

@@ -66,13 +66,18 @@ export function render_(main, [name, id]) {
       // The server closes after `end`; without close() the browser would reconnect and replay.
       source.close();
       $('#live', main).textContent = '';
-      if (closed) return;
-      try {
-        summary(await get(base));
-      } catch (e) {
-        flash(e.message);
+      // The stream ends when the process does; the store records the result a moment later, so ask again
+      // (with a growing wait) until it has.
+      for (let wait = 200; !closed && wait < 20000; wait *= 2) {
+        try {
+          if (!summary(await get(base))) break;
+        } catch (e) {
+          flash(e.message);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, wait));
       }
-      artifacts();
+      if (!closed) artifacts();
     });
   }
 

@@ -186,7 +186,8 @@ class DashboardBrowserTest {
         await().atMost(WAIT).untilAsserted(() -> {
             List<JsonNode> execs = agent.api().get("/v1/jobs/runs-forever/executions").list();
             assertThat(execs).hasSize(1);
-            assertThat(execs.get(0).path("status").asText()).isEqualTo("failed");
+            assertThat(execs.get(0).path("status").asText()).isEqualTo("killed");
+            assertThat(execs.get(0).path("success").asBoolean()).isFalse();
             assertThat(execs.get(0).path("killed_by").asText()).isEqualTo("dashboard");
         });
         wait.until(ExpectedConditions.invisibilityOfElementLocated(
