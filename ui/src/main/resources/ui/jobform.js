@@ -29,6 +29,7 @@ export function showError(form, err) {
     note.textContent = err.message;
     input.insertAdjacentElement('afterend', note);
     input.focus();
+    return;
   }
   render($('.form-error', form), html`<p data-test="form-error">${err.message}</p>`);
 }
