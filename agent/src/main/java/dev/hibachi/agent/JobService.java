@@ -73,6 +73,18 @@ public final class JobService {
     }
 
     /**
+     * {@link #putJob}'s checks and the store's, without the write: the job as it would be stored, or the refusal
+     * a put would get (see {@link JobDryRun}).
+     */
+    public Reply dryRun(Job job) throws StoreUnavailableException {
+        Reply refused = check(job);
+        if (refused != null) {
+            return refused;
+        }
+        return new JobDryRun(client, timeout).decide(job, defaultZone(), clock.instant());
+    }
+
+    /**
      * Dkron's restore: writes every job of {@code jobs}, parents before children, after checking them all; a
      * bad job, a cycle or a parent that is neither in the set nor in the store refuses the whole set (400/404)
      * with nothing written. Then each job is written on its own; the reply lists, in order,
@@ -326,7 +338,8 @@ public final class JobService {
         return client.query(query, consistency, timeout);
     }
 
-    private ZoneId defaultZone() throws StoreUnavailableException {
+    /** The cluster's default zone: where a job without its own timezone is scheduled. */
+    public ZoneId defaultZone() throws StoreUnavailableException {
         ClusterSettings s = settings;
         if (s == null) {
             Reply r = client.query(new Query.GetSettings(), timeout);

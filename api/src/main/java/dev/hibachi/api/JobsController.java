@@ -52,7 +52,9 @@ public final class JobsController {
     /**
      * Creates or replaces a job (Dkron's upsert; {@code PATCH} is the same whole upsert, as in Dkron); 201 with
      * the job as stored and its {@code Location}. {@code ?runoncreate} then starts a run, as Dkron does, once the
-     * job is committed: its id is in {@code X-Hibachi-Run-Id}.
+     * job is committed: its id is in {@code X-Hibachi-Run-Id}. Hibachi's {@code ?dry_run=true} (on every spelling
+     * of the upsert) runs every check a put runs and writes nothing: 200 {@code {"valid": true, "job": ...}} with
+     * the job as it would be stored, or the very refusal the put would get.
      */
     @Post
     @Consumes(MediaType.ALL)
@@ -79,7 +81,11 @@ public final class JobsController {
         return upsert(JobBodies.job(body, name), request);
     }
 
-    private HttpResponse<byte[]> upsert(Job job, HttpRequest<?> request) throws StoreUnavailableException {
+    private HttpResponse<byte[]> upsert(Job job, HttpRequest<?> request) throws StoreUnavailableException,
+            BadRequest {
+        if (dryRun(request)) {
+            return Responses.of(agent.jobs().dryRun(job), HttpStatus.OK);
+        }
         Reply reply = agent.jobs().putJob(job);
         MutableHttpResponse<byte[]> response = Responses.of(reply, HttpStatus.CREATED);
         if (!reply.ok()) {
@@ -166,6 +172,15 @@ public final class JobsController {
     public CompletableFuture<HttpResponse<byte[]>> runAlias(@PathVariable String name, HttpRequest<?> request)
             throws StoreUnavailableException, BadRequest {
         return run(name, request);
+    }
+
+    /** {@code ?dry_run}: bare or {@code true} asks for a dry run, {@code false} or absent for the put itself. */
+    private static boolean dryRun(HttpRequest<?> request) throws BadRequest {
+        if (!request.getParameters().contains("dry_run")) {
+            return false;
+        }
+        Boolean asked = ListParameters.of(request).bool("dry_run");
+        return asked == null || asked;
     }
 
     /** {@code ?wait=<Go duration>}, up to a day; null without it. */

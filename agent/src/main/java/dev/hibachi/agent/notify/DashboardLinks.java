@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Links into the dashboard for a notice: the execution a reader should look at first, else the job, else the
- * dashboard itself.
+ * dashboard itself. They are path URLs, as the dashboard's own (the agent answers its index.html for any of them).
  *
  * @param base the dashboard's address without the trailing slash ({@code --ui-url})
  */
@@ -16,14 +16,14 @@ public record DashboardLinks(String base) {
     }
 
     /**
-     * {@code <base>/ui/#/jobs/<job>/executions/<id>} of the run's first failed execution (the one worth reading),
-     * else its first one; {@code <base>/ui/#/jobs/<job>} for other job events; {@code <base>/ui/} otherwise.
+     * {@code <base>/ui/jobs/<job>/executions/<id>} of the run's first failed execution (the one worth reading),
+     * else its first one; {@code <base>/ui/jobs/<job>} for other job events; {@code <base>/ui/} otherwise.
      */
     public String of(Notice notice) {
         if (notice.job() == null) {
             return base + "/ui/";
         }
-        String job = base + "/ui/#/jobs/" + encode(notice.job());
+        String job = base + "/ui/jobs/" + encode(notice.job());
         return notice.executions().stream()
                 .filter(a -> !a.success()).findFirst()
                 .or(() -> notice.executions().stream().findFirst())

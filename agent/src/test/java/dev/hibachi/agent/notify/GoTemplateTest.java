@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GoTemplateTest {
-    private static final String URL = "http://h:8080/ui/#/jobs/backup/executions/x";
+    private static final String URL = "http://h:8080/ui/jobs/backup/executions/x";
 
     private static String render(String template, Notice notice) {
         return GoTemplate.parse("--flag", template).render(TemplateVariables.of(notice, "leader-1", URL));

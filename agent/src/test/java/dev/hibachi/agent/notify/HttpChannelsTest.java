@@ -106,7 +106,7 @@ class HttpChannelsTest {
         assertThat(json.get("job").asText()).isEqualTo("backup");
         assertThat(json.get("success").asBoolean(true)).isFalse();
         assertThat(json.get("node").asText()).isEqualTo("web-1, web-2");
-        assertThat(json.get("url").asText()).isEqualTo("https://cron.example.com/ui/#/jobs/backup/executions/7-2-web-2");
+        assertThat(json.get("url").asText()).isEqualTo("https://cron.example.com/ui/jobs/backup/executions/7-2-web-2");
         assertThat(json.get("delivery_id").asText()).isEqualTo("d-43");
     }
 
@@ -136,7 +136,7 @@ class HttpChannelsTest {
         JsonNode attachment = json.get("attachments").get(0);
         assertThat(attachment.get("color").asText()).isEqualTo("#a30200");
         JsonNode section = attachment.get("blocks").get(0);
-        String link = "https://cron.example.com/ui/#/jobs/backup/executions/1714557600000000000-1-web-1";
+        String link = "https://cron.example.com/ui/jobs/backup/executions/1714557600000000000-1-web-1";
         assertThat(section.get("text").get("text").asText()).contains(":x:").contains("<" + link + "|backup failed>");
         assertThat(section.get("fields").toString()).contains("*Job*\\nbackup").contains("*Node*\\nweb-1")
                 .contains("*Status*\\nfailed").contains("*Duration*\\n3.3 s");

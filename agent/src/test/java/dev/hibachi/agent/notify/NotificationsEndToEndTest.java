@@ -113,7 +113,7 @@ class NotificationsEndToEndTest {
         NoticeReceiver.Received slack = receiver.at("/slack").stream()
                 .filter(r -> r.body().toString().contains("e2e-fail")).findFirst().orElseThrow();
         assertThat(slack.body().path("channel").asText()).isEqualTo("#cron");
-        assertThat(slack.body().toString()).contains("e2e-fail").contains("http://cron.example.com/ui/#/jobs/e2e-fail");
+        assertThat(slack.body().toString()).contains("e2e-fail").contains("http://cron.example.com/ui/jobs/e2e-fail");
         assertThat(receiver.at("/pre")).anyMatch(r -> "e2e-fail".equals(r.job()));
 
         // Each delivery is counted, by channel.
