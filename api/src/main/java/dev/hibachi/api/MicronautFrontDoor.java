@@ -24,8 +24,6 @@ public final class MicronautFrontDoor implements FrontDoor {
         properties.put("micronaut.server.port", agent.config().httpAddr().port());
         properties.put("micronaut.server.max-request-size", MAX_REQUEST_BYTES);
         properties.put("micronaut.server.thread-selection", "IO");
-        properties.put("micronaut.router.static-resources.ui.paths", "classpath:ui");
-        properties.put("micronaut.router.static-resources.ui.mapping", "/ui/**");
         properties.put("micronaut.router.static-resources.openapi.paths", "classpath:META-INF/swagger");
         properties.put("micronaut.router.static-resources.openapi.mapping", "/openapi/**");
         properties.put("micronaut.banner.enabled", false);
