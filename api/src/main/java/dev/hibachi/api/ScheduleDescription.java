@@ -1,12 +1,12 @@
 package dev.hibachi.api;
 
+import dev.hibachi.store.schedule.CronFields;
 import dev.hibachi.store.schedule.GoDuration;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -18,15 +18,6 @@ import java.util.regex.Pattern;
 final class ScheduleDescription {
     private static final Pattern ZONE_PREFIX = Pattern.compile("^(CRON_TZ|TZ)=\\S*\\s+");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-    private static final Map<String, String> DESCRIPTORS = Map.of(
-            "@yearly", "0 0 0 1 1 *",
-            "@annually", "0 0 0 1 1 *",
-            "@monthly", "0 0 0 1 * *",
-            "@weekly", "0 0 0 * * 0",
-            "@daily", "0 0 0 * * *",
-            "@midnight", "0 0 0 * * *",
-            "@hourly", "0 0 * * * *",
-            "@minutely", "0 * * * * *");
     private static final List<String> MONTHS = List.of("January", "February", "March", "April", "May", "June",
             "July", "August", "September", "October", "November", "December");
     private static final List<String> DAYS = List.of("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
@@ -50,7 +41,8 @@ final class ScheduleDescription {
             case "@after":
                 return "once, at " + tokens[1] + ", or later within " + tokens[2].replaceFirst("^<", "");
             default:
-                String cron = DESCRIPTORS.getOrDefault(word, text);
+                String fields = CronFields.descriptorFields(word);
+                String cron = fields == null ? text : fields;
                 String sentence = cron(WHITESPACE.split(cron));
                 return sentence == null ? text : sentence;
         }

@@ -8,7 +8,7 @@ import java.util.Map;
  * expanded, the 5-field form gets seconds = 0, and Dkron's {@code ~} token is replaced by the job's hash.
  * Field syntax itself is left to Spring.
  */
-final class CronFields {
+public final class CronFields {
 
     // Spelled out rather than left to Spring so that every descriptor is classified by firesAtFixedTime()
     // from its fields; Spring also lacks @minutely.
@@ -32,9 +32,14 @@ final class CronFields {
         this.fields = fields;
     }
 
+    /** The six fields a lower-case descriptor such as {@code @daily} stands for, or null if it is not one. */
+    public static String descriptorFields(String word) {
+        return DESCRIPTORS.get(word);
+    }
+
     /** The expansion of a lower-case descriptor such as {@code @daily}, or null if it is not one. */
     static CronFields ofDescriptor(String word) {
-        String expression = DESCRIPTORS.get(word);
+        String expression = descriptorFields(word);
         return expression == null ? null : new CronFields(expression.split(" "));
     }
 
