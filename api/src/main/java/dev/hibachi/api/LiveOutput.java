@@ -96,14 +96,9 @@ final class LiveOutput {
 
     /** Decodes {@code bytes} after what was carried, keeping a cut last character for the next time. */
     private String decode(byte[] bytes, boolean last) {
-        int skip = 0;
-        if (skipContinuation) {
-            // The ring cut a character at the reader's new start: its continuation bytes are no text.
-            while (skip < bytes.length && skip < 3 && (bytes[skip] & 0xC0) == 0x80) {
-                skip++;
-            }
-            skipContinuation = false;
-        }
+        // The ring cut a character at the reader's new start: its continuation bytes are no text.
+        int skip = skipContinuation ? OutputBuffer.cutCharacterBytes(bytes) : 0;
+        skipContinuation = false;
         ByteBuffer in = ByteBuffer.allocate(carry.length + bytes.length - skip);
         in.put(carry).put(bytes, skip, bytes.length - skip).flip();
         CharBuffer out = CharBuffer.allocate((int) (in.remaining() * (double) decoder.maxCharsPerByte()) + 1);

@@ -222,20 +222,25 @@ public final class OutputBuffer {
             data = copyLast(Math.min(maxBytes, size));
             written = total;
         }
-        int skip = 0;
-        if (written > data.length) {
-            // Cut at a character boundary: skip continuation bytes (10xxxxxx) of a character whose
-            // first byte was left out (at most 3 for UTF-8).
-            while (skip < data.length && skip < 3 && (data[skip] & 0xC0) == 0x80) {
-                skip++;
-            }
-        }
+        int skip = written > data.length ? cutCharacterBytes(data) : 0;
         String body = new String(data, skip, data.length - skip, StandardCharsets.UTF_8);
         long dropped = written - (data.length - skip);
         if (dropped > 0) {
             return OutputTail.marker(dropped) + body;
         }
         return body;
+    }
+
+    /**
+     * How many bytes at the start of {@code data} belong to a character whose first byte was cut off (UTF-8
+     * continuation bytes, 10xxxxxx; at most 3): text that starts after a cut starts after them.
+     */
+    public static int cutCharacterBytes(byte[] data) {
+        int skip = 0;
+        while (skip < data.length && skip < 3 && (data[skip] & 0xC0) == 0x80) {
+            skip++;
+        }
+        return skip;
     }
 
     /** Whether any bytes were dropped. */
