@@ -52,19 +52,20 @@ final class MemberClient {
 
     /** The member's JSON answer to {@code GET pathAndQuery}, within {@code timeout}. */
     CompletableFuture<JsonNode> json(Member member, String pathAndQuery, Duration timeout) {
-        HttpRequest request = request(member, pathAndQuery).timeout(timeout).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(member.name() + " answered " + response.statusCode());
-            }
-            return Json.read(response.body(), JsonNode.class);
-        });
+        return get(member, pathAndQuery, timeout, HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(body -> Json.read(body, JsonNode.class));
     }
 
     /** The member's text answer to {@code GET pathAndQuery}, within {@code timeout}. */
     CompletableFuture<String> text(Member member, String pathAndQuery, Duration timeout) {
+        return get(member, pathAndQuery, timeout, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The body of the member's 200 answer; fails on any other status. */
+    private <T> CompletableFuture<T> get(Member member, String pathAndQuery, Duration timeout,
+                                         HttpResponse.BodyHandler<T> body) {
         HttpRequest request = request(member, pathAndQuery).timeout(timeout).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+        return http.sendAsync(request, body).thenApply(response -> {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(member.name() + " answered " + response.statusCode());
             }
