@@ -86,8 +86,8 @@ final class ScheduleDescription {
         if (days == null || time == null) {
             return null;
         }
-        if (days.isEmpty() && time.startsWith("at ")) {
-            return "every day " + time;
+        if (time.startsWith("at ") && !days.startsWith("on ")) {
+            return "every day " + time + (days.isEmpty() ? "" : " " + days);
         }
         return days.isEmpty() ? time : time + " " + days;
     }
@@ -128,7 +128,7 @@ final class ScheduleDescription {
         return null;
     }
 
-    /** The day part: "" for every day, else "on ..."; null for shapes left to the expression. */
+    /** The day part: "" for every day, "in <months>", or "on ..."; null for shapes left to the expression. */
     private static String days(Field dom, Field month, Field dow) {
         if (dom.step > 0 || month.step > 0 || dow.step > 0 || (!dom.any() && !dow.any())) {
             // Both day fields set: Dkron and Spring disagree on whether they combine with "or" or "and".
@@ -143,7 +143,7 @@ final class ScheduleDescription {
         if (months == null) {
             return weekdays;
         }
-        return (weekdays.isEmpty() ? "every day" : weekdays) + " in " + months;
+        return weekdays.isEmpty() ? "in " + months : weekdays + " in " + months;
     }
 
     private static String clock(int hour, int minute, int second) {

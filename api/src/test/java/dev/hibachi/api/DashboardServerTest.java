@@ -129,7 +129,7 @@ class DashboardServerTest {
 
         Api.Response unknown = api.get("/v1/jobs/nobody-here/next");
         assertThat(unknown.status()).isEqualTo(404);
-        assertThat(unknown.json().path("error").asText()).contains("nobody-here");
+        assertThat(unknown.json().path("error").asText()).isEqualTo("job not found: nobody-here");
     }
 
     // ---- schedule preview --------------------------------------------------------------------------------
@@ -301,6 +301,10 @@ class DashboardServerTest {
         Api.Response file = api.get("/ui/index.html");
         assertThat(file.status()).isEqualTo(200);
         assertThat(file.header("Content-Type")).startsWith("text/html");
+        Api.Response script = api.get("/ui/app.js");
+        assertThat(script.status()).as(script.toString()).isEqualTo(200);
+        assertThat(script.header("Content-Type")).contains("javascript");
+        assertThat(script.body()).contains("export function go(");
     }
 
     @Test
