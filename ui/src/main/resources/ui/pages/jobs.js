@@ -14,9 +14,11 @@ const SORTS = [['id', 'Name'], ['next', 'Next run'], ['last_success', 'Last succ
 function apiQuery(q) {
   const out = new URLSearchParams();
   for (const k of ['q', 'status', 'disabled', '_sort', '_order']) if (q.get(k)) out.set(k, q.get(k));
-  for (const m of (q.get('metadata') || '').split(',').map((s) => s.trim()).filter(Boolean)) {
-    const i = m.indexOf('=');
-    if (i > 0) out.append(`metadata[${m.slice(0, i).trim()}]`, m.slice(i + 1).trim());
+  for (const family of ['metadata', 'tags']) {
+    for (const m of (q.get(family) || '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      const i = m.indexOf('=');
+      if (i > 0) out.append(`${family}[${m.slice(0, i).trim()}]`, m.slice(i + 1).trim());
+    }
   }
   const page = Math.max(0, Number(q.get('page') || 0) | 0);
   out.set('_start', String(page * PAGE));
@@ -35,6 +37,7 @@ export function render_(main, _params, query) {
       <label>Status ${sel('status', [['', 'any'], ['success', 'success'], ['failed', 'failed'],
         ['partially_failed', 'partly failed'], ['untriggered', 'untriggered']])}</label>
       <label>Disabled ${sel('disabled', [['', 'any'], ['false', 'enabled'], ['true', 'disabled']])}</label>
+      <label>Tags <input name="tags" value="${q.get('tags') || ''}" placeholder="role=web" data-test="filter-tags"></label>
       <label>Metadata <input name="metadata" value="${q.get('metadata') || ''}" placeholder="team=web,env=prod"
         data-test="filter-metadata"></label>
       <label>Sort ${sel('_sort', SORTS)}</label>

@@ -107,8 +107,10 @@ public final class JobsController {
     /**
      * Dkron's job list: {@code metadata[key]=value} (repeatable, all must match), {@code q} (in the name or display
      * name, any case), {@code status}, {@code disabled}, {@code _sort}/{@code _order}, and the slice
-     * {@code _start}/{@code _end}; {@code X-Total-Count} counts every job that passed the filter. One answer holds at
-     * most {@value QueryHandler#MAX_LIMIT} jobs; a wider one is cut there and says so in {@code X-Hibachi-Truncated}.
+     * {@code _start}/{@code _end}; and, added, {@code tags[key]=value} (the jobs that run on members with that tag;
+     * a job's {@code value:N} count is not part of the value). {@code X-Total-Count} counts every job that passed
+     * the filter. One answer holds at most {@value QueryHandler#MAX_LIMIT} jobs; a wider one is cut there and says
+     * so in {@code X-Hibachi-Truncated}.
      */
     @Get
     public HttpResponse<byte[]> list(HttpRequest<?> request) throws StoreUnavailableException, BadRequest {
@@ -270,7 +272,8 @@ public final class JobsController {
             throw new BadRequest("_sort must be one of id, " + Arrays.stream(JobSort.values())
                     .map(JobSort::param).collect(Collectors.joining(", ")) + " (got \"" + sortName + "\")", "_sort");
         }
-        JobFilter filter = new JobFilter(p.metadata(), p.text("q"), status(p.text("status")), p.bool("disabled"));
+        JobFilter filter = new JobFilter(p.metadata(), p.text("q"), status(p.text("status")), p.bool("disabled"),
+                p.tags());
         return new Query.ListJobs(filter, sort, p.descending(false), Math.max(0, p.index("_start")), p.index("_end"));
     }
 

@@ -11,12 +11,11 @@ import java.util.Map;
  * The query string of a list request ({@code GET /v1/jobs}, {@code GET /v1/jobs/{name}/executions}), read
  * strictly: a value its parameter cannot take is a {@link BadRequest} that names the parameter, answered 400
  * with a JSON error (Dkron ignores some of these and answers 500 for others). An empty value counts as absent,
- * except in {@code metadata[key]=}, where it asks for an empty value; parameters it does not know are ignored,
- * as Dkron does. Read from the raw parameters, so that {@code metadata[key]} names of any key are seen.
+ * except in {@code metadata[key]=} and {@code tags[key]=}, where it asks for an empty value; parameters it does not
+ * know are ignored, as Dkron does. Read from the raw parameters, so that {@code metadata[key]} names of any key are
+ * seen.
  */
 final class ListParameters {
-    private static final String METADATA = "metadata[";
-
     private final Map<String, List<String>> values;
 
     private ListParameters(Map<String, List<String>> values) {
@@ -83,17 +82,27 @@ final class ListParameters {
      * value per key, so two would match nothing, which is more likely a mistake than a question.
      */
     Map<String, String> metadata() throws BadRequest {
+        return pairs("metadata");
+    }
+
+    /** Every {@code tags[key]=value}, read as {@link #metadata()} is. */
+    Map<String, String> tags() throws BadRequest {
+        return pairs("tags");
+    }
+
+    private Map<String, String> pairs(String family) throws BadRequest {
+        String prefix = family + "[";
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> p : values.entrySet()) {
             String name = p.getKey();
-            if (!name.startsWith(METADATA)) {
+            if (!name.startsWith(prefix)) {
                 continue;
             }
-            if (!name.endsWith("]") || name.length() == METADATA.length() + 1) {
-                throw new BadRequest("a metadata filter is metadata[key]=value, with a key (got \"" + name + "\")",
-                        name);
+            if (!name.endsWith("]") || name.length() == prefix.length() + 1) {
+                throw new BadRequest("a " + family + " filter is " + family + "[key]=value, with a key (got \""
+                        + name + "\")", name);
             }
-            String key = name.substring(METADATA.length(), name.length() - 1);
+            String key = name.substring(prefix.length(), name.length() - 1);
             for (String value : p.getValue()) {
                 String v = value == null ? "" : value;
                 String before = out.putIfAbsent(key, v);

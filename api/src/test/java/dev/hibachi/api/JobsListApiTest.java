@@ -1,6 +1,5 @@
 package dev.hibachi.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,11 +31,12 @@ class JobsListApiTest {
     static void start() throws Exception {
         agent = TestAgent.start(dataDir);
         api = agent.api();
-        put("alpha-web", "{\"team\":\"web\",\"env\":\"prod\"}", "Front Door", "@at 2030-01-03T00:00:00Z", "true",
-                false);
-        put("beta-web", "{\"team\":\"web\",\"env\":\"dev\"}", "Beta", "@at 2030-01-01T00:00:00Z", "true", true);
-        put("gamma-data", "{\"team\":\"data\",\"env\":\"prod\"}", "Nightly BACKUP", "@at 2030-01-02T00:00:00Z",
-                "true", false);
+        put("alpha-web", "{\"team\":\"web\",\"env\":\"prod\"}", "{\"role\":\"web:2\",\"dc\":\"eu\"}", "Front Door",
+                "@at 2030-01-03T00:00:00Z", "true", false);
+        put("beta-web", "{\"team\":\"web\",\"env\":\"dev\"}", "{\"role\":\"web\"}", "Beta",
+                "@at 2030-01-01T00:00:00Z", "true", true);
+        put("gamma-data", "{\"team\":\"data\",\"env\":\"prod\"}", "{\"role\":\"db\",\"dc\":\"eu\"}",
+                "Nightly BACKUP", "@at 2030-01-02T00:00:00Z", "true", false);
         put("delta-ok", "{\"team\":\"ops\"}", "", "@manually", "true", false);
         put("epsilon-bad", "{\"team\":\"ops\"}", "", "@manually", "false", false);
         put("zeta", "null", "Last", "@manually", "true", false);
@@ -53,8 +53,14 @@ class JobsListApiTest {
 
     static void put(String name, String metadata, String displayname, String schedule, String command,
                     boolean disabled) {
+        put(name, metadata, "null", displayname, schedule, command, disabled);
+    }
+
+    static void put(String name, String metadata, String tags, String displayname, String schedule, String command,
+                    boolean disabled) {
         api.putJob("{\"name\":\"" + name + "\",\"displayname\":\"" + displayname + "\",\"schedule\":\"" + schedule
-                + "\",\"metadata\":" + metadata + ",\"disabled\":" + disabled + ",\"executor\":\"shell\","
+                + "\",\"metadata\":" + metadata + ",\"tags\":" + tags + ",\"disabled\":" + disabled
+                + ",\"executor\":\"shell\","
                 + "\"executor_config\":{\"command\":\"" + command + "\"}}");
         ALL.add(name);
     }
@@ -91,6 +97,21 @@ class JobsListApiTest {
         assertThat(names(list("?metadata[team]=web&metadata[team]=web"))).as("the same value twice")
                 .containsExactly("alpha-web", "beta-web");
         assertThat(list("?metadata[nope]=x").list()).isEmpty();
+    }
+
+    @Test
+    void tagFiltersKeepTheJobsThatRunOnMembersWithThatTag() {
+        assertThat(names(list("?tags[role]=web"))).as("web:2 runs on members with role=web")
+                .containsExactly("alpha-web", "beta-web");
+        assertThat(names(list("?tags[dc]=eu"))).containsExactly("alpha-web", "gamma-data");
+        Api.Response both = list("?tags[role]=web&tags[dc]=eu");
+        assertThat(names(both)).containsExactly("alpha-web");
+        assertThat(both.header("X-Total-Count")).isEqualTo("1");
+        assertThat(list("?tags[role]=web:2").list()).as("the count is not part of the value").isEmpty();
+        assertThat(list("?tags[role]=WEB").list()).isEmpty();
+        assertThat(names(list("?tags[dc]=eu&metadata[env]=prod&disabled=false&_sort=next&_order=DESC")))
+                .containsExactly("alpha-web", "gamma-data");
+        assertThat(names(list("?tags[role]=web&metadata[team]=web&disabled=true"))).containsExactly("beta-web");
     }
 
     @Test
@@ -187,6 +208,9 @@ class JobsListApiTest {
             "status=running|status|a job's status is its last finished run's",
             "metadata[]=x|metadata[]|a metadata filter is metadata[key]=value",
             "metadata[a]=1&metadata[a]=2|metadata[a]|metadata[a] is given twice with different values",
+            "tags[]=x|tags[]|a tags filter is tags[key]=value",
+            "tags[role=web|tags[role|a tags filter is tags[key]=value",
+            "tags[a]=1&tags[a]=2|tags[a]|tags[a] is given twice with different values",
     })
     void aValueThatCannotMeanAnythingIs400NamingItsParameter(String query, String field, String message) {
         Api.Response r = list("?" + query);

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 /** {@code hibachi jobs list}: the cluster's jobs, all of them, fetched page by page ({@code GET /v1/jobs}). */
 @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = {"Lists the cluster's jobs with their schedule, status and counters. The filters are the"
-                + " API's own (Dkron's q, status and metadata), passed to the agent as they are."})
+                + " API's own (Dkron's q, status and metadata, and tags), passed to the agent as they are."})
 final class JobsListCommand implements Callable<Integer> {
     @Mixin
     AgentAddress agent;
@@ -33,6 +33,10 @@ final class JobsListCommand implements Callable<Integer> {
             + " key and value; repeatable (all must match).")
     Map<String, String> metadata = new LinkedHashMap<>();
 
+    @Option(names = "--tag", paramLabel = "<key=value>", description = "Only jobs that run on members with this"
+            + " tag (a job's value:N counts as value); repeatable (all must match).")
+    Map<String, String> tags = new LinkedHashMap<>();
+
     @Spec
     CommandSpec spec;
 
@@ -50,6 +54,7 @@ final class JobsListCommand implements Callable<Integer> {
             filters.put("status", status);
         }
         metadata.forEach((k, v) -> filters.put("metadata[" + k + "]", v));
+        tags.forEach((k, v) -> filters.put("tags[" + k + "]", v));
         JsonNode jobs = new JobListing(new ApiClient(agent.uri()), filters).fetch();
         if (output.on()) {
             JsonOutput.print(spec.commandLine().getOut(), jobs);

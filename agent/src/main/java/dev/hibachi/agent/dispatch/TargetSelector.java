@@ -1,6 +1,7 @@
 package dev.hibachi.agent.dispatch;
 
 import dev.hibachi.agent.cluster.Member;
+import dev.hibachi.store.model.TagValue;
 import dev.hibachi.store.model.Target;
 
 import java.util.ArrayList;
@@ -54,21 +55,5 @@ public final class TargetSelector {
             }
         }
         return true;
-    }
-
-    /** A job tag's value, {@code value} or {@code value:N}. A malformed N selects nobody, as in Dkron. */
-    record TagValue(String value, int count) {
-        static TagValue parse(String raw) {
-            String s = raw == null ? "" : raw;
-            int colon = s.lastIndexOf(':');
-            if (colon < 0) {
-                return new TagValue(s, Integer.MAX_VALUE);
-            }
-            try {
-                return new TagValue(s.substring(0, colon), Math.max(0, Integer.parseInt(s.substring(colon + 1))));
-            } catch (NumberFormatException e) {
-                return new TagValue(s.substring(0, colon), 0);
-            }
-        }
     }
 }

@@ -10,17 +10,26 @@ import java.util.Map;
  * @param status   the job's status exactly: {@code success}, {@code failed}, {@code partially_failed}, or
  *                 {@code ""} for a job that has not finished a run yet
  * @param disabled whether the job is disabled
+ * @param tags     each of these keys among the job's tags, selecting members whose tag has exactly this value
+ *                 (a job's {@code role: web:2} is kept by {@code role=web}: the count is not part of the value)
  */
-public record JobFilter(Map<String, String> metadata, String text, String status, Boolean disabled) {
-    public static final JobFilter NONE = new JobFilter(null, null, null, null);
+public record JobFilter(Map<String, String> metadata, String text, String status, Boolean disabled,
+                        Map<String, String> tags) {
+    public static final JobFilter NONE = new JobFilter(null, null, null, null, null);
 
     public JobFilter {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         text = text == null || text.isEmpty() ? null : text;
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    /** A filter without a tag condition. */
+    public JobFilter(Map<String, String> metadata, String text, String status, Boolean disabled) {
+        this(metadata, text, status, disabled, null);
     }
 
     /** Whether no condition is set. */
     boolean keepsAll() {
-        return metadata.isEmpty() && text == null && status == null && disabled == null;
+        return metadata.isEmpty() && tags.isEmpty() && text == null && status == null && disabled == null;
     }
 }

@@ -226,12 +226,8 @@ public final class JobIndex {
         boolean[] hits = text == null ? null : searchText().find(text);
         String status = filter.status();
         Boolean disabled = filter.disabled();
-        String[] labels = new String[filter.metadata().size() * 2];
-        int i = 0;
-        for (Map.Entry<String, String> m : filter.metadata().entrySet()) {
-            labels[i++] = m.getKey().intern();
-            labels[i++] = m.getValue().intern();
-        }
+        String[] labels = interned(filter.metadata());
+        String[] tags = interned(filter.tags());
         return r -> {
             if (disabled != null && r.disabled != disabled) {
                 return false;
@@ -240,12 +236,28 @@ public final class JobIndex {
                 return false;
             }
             for (int l = 0; l < labels.length; l += 2) {
-                if (!r.has(labels[l], labels[l + 1])) {
+                if (!JobRow.has(r.labels, labels[l], labels[l + 1])) {
+                    return false;
+                }
+            }
+            for (int l = 0; l < tags.length; l += 2) {
+                if (!JobRow.has(r.tags, tags[l], tags[l + 1])) {
                     return false;
                 }
             }
             return text == null || (hits != null ? hits[r.slot] : r.mentions(text));
         };
+    }
+
+    /** A filter's pairs as {@code key0, value0, ...}, interned like the rows' own, so most compares are one. */
+    private static String[] interned(Map<String, String> pairs) {
+        String[] out = new String[pairs.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, String> m : pairs.entrySet()) {
+            out[i++] = m.getKey().intern();
+            out[i++] = m.getValue().intern();
+        }
+        return out;
     }
 
     /** The rows in a text order: built by the first reader that asks (under the read lock), kept by writers after. */

@@ -1,9 +1,11 @@
 package dev.hibachi.store.index;
 
 import dev.hibachi.store.model.Job;
+import dev.hibachi.store.model.TagValue;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -11,7 +13,7 @@ import java.util.Map;
  * What a listing filters and sorts one job on, and nothing more: the job itself stays in RocksDB and only the
  * jobs of a page are read from there. Times are nanoseconds since the epoch ({@link #NEVER} when unset), so a
  * row holds no {@link Instant} objects; schedules and metadata are interned strings, shared by every row that
- * has the same one. About 300 bytes a job with two metadata entries.
+ * has the same one. About 300 bytes a job with two metadata entries and a tag.
  *
  * <p>Changed in place by {@link JobIndex} under its write lock and read only under its read lock; its name
  * never changes, so the sorted sets that hold it stay sorted.
@@ -36,6 +38,8 @@ final class JobRow {
     long next;
     /** The job's metadata, sorted by key, as {@code key0, value0, key1, value1, ...}, interned. */
     String[] labels = NO_LABELS;
+    /** The job's tags the same way, each value without its {@code :N} count ({@link TagValue}). */
+    String[] tags = NO_LABELS;
 
     JobRow(String name, int slot) {
         this.name = name;
@@ -57,6 +61,8 @@ final class JobRow {
         next = nanos(job.next());
         String[] l = labels(job.metadata());
         labels = Arrays.equals(l, labels) ? labels : intern(l);
+        String[] t = labels(tagValues(job.tags()));
+        tags = Arrays.equals(t, tags) ? tags : intern(t);
     }
 
     static String displayname(Job job) {
@@ -67,8 +73,11 @@ final class JobRow {
         return job.schedule() == null ? "" : job.schedule();
     }
 
-    /** Whether the job's metadata has {@code key} with exactly {@code value} (both interned: mostly one compare). */
-    boolean has(String key, String value) {
+    /**
+     * Whether {@code labels} (this row's {@link #labels} or {@link #tags}) has {@code key} with exactly {@code value}
+     * (both interned: mostly one compare).
+     */
+    static boolean has(String[] labels, String key, String value) {
         for (int i = 0; i < labels.length; i += 2) {
             if (labels[i] == key || labels[i].equals(key)) {
                 return labels[i + 1] == value || labels[i + 1].equals(value);
@@ -81,6 +90,15 @@ final class JobRow {
     boolean mentions(String folded) {
         return name.toLowerCase(Locale.ROOT).contains(folded)
                 || displayname.toLowerCase(Locale.ROOT).contains(folded);
+    }
+
+    private static Map<String, String> tagValues(Map<String, String> tags) {
+        if (tags == null || tags.isEmpty()) {
+            return tags;
+        }
+        Map<String, String> out = new HashMap<>(tags.size() * 2);
+        tags.forEach((k, v) -> out.put(k, TagValue.parse(v).value()));
+        return out;
     }
 
     private static String[] labels(Map<String, String> metadata) {

@@ -114,6 +114,27 @@ class JobIndexTest {
     }
 
     @Test
+    void tagFiltersReadEachTagsValueWithoutItsCount() {
+        write(with(job("web-all", "@every 1m"), Map.of("tags", Map.of("role", "web"), "metadata", Map.of("role", "x"))),
+                with(job("web-two", "@every 1m"), Map.of("tags", Map.of("role", "web:2", "dc", "eu"))),
+                with(job("db", "@every 1m"), Map.of("tags", Map.of("role", "db", "dc", "eu"))),
+                with(job("odd", "@every 1m"), Map.of("tags", Map.of("role", "web:x"))),
+                job("anywhere", "@every 1m"));
+
+        assertThat(names(tags(Map.of("role", "web")))).as("web:N and a malformed count are still web")
+                .containsExactly("odd", "web-all", "web-two");
+        assertThat(names(tags(Map.of("role", "web", "dc", "eu")))).containsExactly("web-two");
+        assertThat(names(tags(Map.of("dc", "eu")))).containsExactly("db", "web-two");
+        assertThat(names(tags(Map.of("role", "web:2")))).isEmpty();
+        assertThat(names(tags(Map.of("role", "x")))).as("tags are not metadata").isEmpty();
+        assertThat(names(filter(Map.of("role", "web")))).as("metadata is not tags").isEmpty();
+
+        write(with(stored("web-two"), "tags", Map.of("role", "db:1")));
+        assertThat(names(tags(Map.of("role", "db")))).as("a changed tag moves the job").containsExactly("db", "web-two");
+        assertThat(names(new JobFilter(null, "two", null, null, Map.of("role", "db")))).containsExactly("web-two");
+    }
+
+    @Test
     void everySortOrdersByItsFieldThenByName() {
         write(with(job("a", "@every 1m"), Map.of("displayname", "zebra", "success_count", 5, "error_count", 1,
                         "last_success", T0.toString(), "next", T0.plusSeconds(60).toString())),
@@ -475,6 +496,10 @@ class JobIndexTest {
 
     static JobFilter filter(Map<String, String> metadata) {
         return new JobFilter(metadata, null, null, null);
+    }
+
+    static JobFilter tags(Map<String, String> tags) {
+        return new JobFilter(null, null, null, null, tags);
     }
 
     static JobFilter text(String q) {
