@@ -325,6 +325,11 @@ public final class JobService {
         return read(new Query.GetStats(days, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)), consistency);
     }
 
+    /** How many jobs there are, in all, disabled, and enabled by status ({@link Query.CountJobs}). */
+    public Reply jobCounts(ReadConsistency consistency) throws StoreUnavailableException {
+        return read(new Query.CountJobs(), consistency);
+    }
+
     public Reply pause(ReadConsistency consistency) throws StoreUnavailableException {
         return read(new Query.GetPause(), consistency);
     }

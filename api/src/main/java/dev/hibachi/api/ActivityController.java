@@ -3,6 +3,7 @@ package dev.hibachi.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.hibachi.agent.Agent;
 import dev.hibachi.store.apply.Reply;
+import dev.hibachi.store.raft.ReadConsistency;
 import dev.hibachi.store.raft.StoreUnavailableException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -11,6 +12,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What runs and what ran: Dkron's {@code /v1/busy} and {@code /v1/stats}. */
@@ -69,14 +71,24 @@ public final class ActivityController {
     /**
      * Finished attempts per UTC day, oldest first, zero-filled: {@code {"stats": [{date, success_count,
      * failed_count}]}}. {@code days} is 30 by default and kept within 1–365; a value that is not a number counts
-     * as 30 (both as in Dkron).
+     * as 30 (both as in Dkron). Added beside it, {@code "jobs"}: how many jobs there are ({@code total},
+     * {@code disabled}, and the enabled ones by status), so an overview needs one request, not one per status.
      */
     @Get("/stats")
     public HttpResponse<byte[]> stats(HttpRequest<?> request) throws StoreUnavailableException, BadRequest {
-        Reply reply = agent.jobs().stats(days(request.getParameters().get("days")),
-                ReadParameters.consistency(request));
-        return reply.ok() ? Responses.json(HttpStatus.OK, Map.of("stats", reply.value()))
-                : Responses.of(reply, HttpStatus.OK);
+        ReadConsistency consistency = ReadParameters.consistency(request);
+        Reply days = agent.jobs().stats(days(request.getParameters().get("days")), consistency);
+        if (!days.ok()) {
+            return Responses.of(days, HttpStatus.OK);
+        }
+        Reply jobs = agent.jobs().jobCounts(consistency);
+        if (!jobs.ok()) {
+            return Responses.of(jobs, HttpStatus.OK);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("stats", days.value());
+        body.put("jobs", jobs.value());
+        return Responses.json(HttpStatus.OK, body);
     }
 
     static int days(String text) {

@@ -1,5 +1,6 @@
 package dev.hibachi.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,23 @@ class JobsListApiTest {
         assertThat(names(list("?tags[dc]=eu&metadata[env]=prod&disabled=false&_sort=next&_order=DESC")))
                 .containsExactly("alpha-web", "gamma-data");
         assertThat(names(list("?tags[role]=web&metadata[team]=web&disabled=true"))).containsExactly("beta-web");
+    }
+
+    @Test
+    void statsCountTheJobsAsTheListFiltersThem() {
+        JsonNode jobs = api.get("/v1/stats?days=1").json().path("jobs");
+        assertThat(jobs.path("total").asInt()).isEqualTo(18);
+        assertThat(jobs.path("disabled").asInt()).isEqualTo(1);
+        assertThat(jobs.path("success").asInt()).isEqualTo(1);
+        assertThat(jobs.path("failed").asInt()).isEqualTo(1);
+        assertThat(jobs.path("partially_failed").asInt()).isZero();
+        assertThat(jobs.path("untriggered").asInt()).isEqualTo(15);
+        for (String status : List.of("success", "failed", "partially_failed", "untriggered")) {
+            assertThat(jobs.path(status).asText()).as(status)
+                    .isEqualTo(list("?status=" + status + "&disabled=false&_end=0").header("X-Total-Count"));
+        }
+        assertThat(jobs.path("disabled").asText()).isEqualTo(list("?disabled=true&_end=0").header("X-Total-Count"));
+        assertThat(api.get("/v1/stats?stale").json().path("jobs").path("total").asInt()).isEqualTo(18);
     }
 
     @Test

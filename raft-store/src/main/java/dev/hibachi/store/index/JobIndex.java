@@ -108,25 +108,29 @@ public final class JobIndex {
     }
 
     /**
-     * How many jobs there are by {@code status} ({@code ""} for a job that never ran) and how many are disabled;
-     * one pass over the rows, for gauges.
+     * How many jobs there are by {@code status} ({@code ""} for a job that never ran), the same among enabled jobs
+     * only, and how many are disabled; one pass over the rows, for gauges and the dashboard's overview.
      */
-    public record Counts(Map<String, Integer> byStatus, int disabled) {
-        public static final Counts NONE = new Counts(Map.of(), 0);
+    public record Counts(Map<String, Integer> byStatus, Map<String, Integer> enabledByStatus, int disabled,
+                         int total) {
+        public static final Counts NONE = new Counts(Map.of(), Map.of(), 0, 0);
     }
 
     public Counts counts() {
         lock.readLock().lock();
         try {
             Map<String, Integer> byStatus = new HashMap<>();
+            Map<String, Integer> enabled = new HashMap<>();
             int disabled = 0;
             for (JobRow r : rows.values()) {
                 byStatus.merge(r.status, 1, Integer::sum);
                 if (r.disabled) {
                     disabled++;
+                } else {
+                    enabled.merge(r.status, 1, Integer::sum);
                 }
             }
-            return new Counts(Map.copyOf(byStatus), disabled);
+            return new Counts(Map.copyOf(byStatus), Map.copyOf(enabled), disabled, rows.size());
         } finally {
             lock.readLock().unlock();
         }

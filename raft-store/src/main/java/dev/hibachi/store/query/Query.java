@@ -21,6 +21,7 @@ import java.time.LocalDate;
         @JsonSubTypes.Type(value = Query.GetRun.class, name = "GetRun"),
         @JsonSubTypes.Type(value = Query.ListRunning.class, name = "ListRunning"),
         @JsonSubTypes.Type(value = Query.GetStats.class, name = "GetStats"),
+        @JsonSubTypes.Type(value = Query.CountJobs.class, name = "CountJobs"),
         @JsonSubTypes.Type(value = Query.GetPause.class, name = "GetPause"),
         @JsonSubTypes.Type(value = Query.ListArtifacts.class, name = "ListArtifacts"),
         @JsonSubTypes.Type(value = Query.GetArtifact.class, name = "GetArtifact"),
@@ -97,6 +98,13 @@ public sealed interface Query {
 
     /** Per-day counters of the {@code days} UTC days up to {@code today} (the asker's date), oldest first. */
     record GetStats(int days, LocalDate today) implements Query {
+    }
+
+    /**
+     * How many jobs there are: {@code total}, {@code disabled}, and the enabled ones by their last finished run's
+     * status ({@code success}, {@code failed}, {@code partially_failed}, {@code untriggered}).
+     */
+    record CountJobs() implements Query {
     }
 
     record GetPause() implements Query {

@@ -14,6 +14,7 @@ import dev.hibachi.store.rocks.StoreView;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,8 @@ public final class QueryHandler {
                 days.add(view.dayStats(q.today().minusDays(back)));
             }
             return Reply.ok(days);
+        } else if (query instanceof Query.CountJobs) {
+            return Reply.ok(jobCounts());
         } else if (query instanceof Query.GetPause) {
             return Reply.ok(view.pause());
         } else if (query instanceof Query.ListArtifacts q) {
@@ -101,6 +104,18 @@ public final class QueryHandler {
             }
         }
         out.sort(Comparator.comparing(Execution::startedAt).thenComparing(Execution::id));
+        return out;
+    }
+
+    private Map<String, Integer> jobCounts() {
+        JobIndex.Counts c = db.jobIndex().counts();
+        Map<String, Integer> out = new LinkedHashMap<>();
+        out.put("total", c.total());
+        for (String status : List.of("success", "failed", "partially_failed")) {
+            out.put(status, c.enabledByStatus().getOrDefault(status, 0));
+        }
+        out.put("untriggered", c.enabledByStatus().getOrDefault("", 0));
+        out.put("disabled", c.disabled());
         return out;
     }
 
