@@ -114,6 +114,9 @@ class DashboardBrowserTest {
     void aJobCreatedThroughTheFormRunsAndItsOutputShows() throws Exception {
         browser.get(ui(""));
         testId("leader");
+        // The job counts on the overview are the server's (one /v1/stats request, not one per status).
+        wait.until(d -> testId("count-total").getText().equals(
+                agent.api().get("/v1/stats?days=1").json().path("jobs").path("total").asText()));
         screenshot("overview");
         browser.findElement(By.cssSelector("nav a[data-nav='new']")).click();
         testId("name").sendKeys("from-the-form");
@@ -228,7 +231,8 @@ class DashboardBrowserTest {
         for (int i = 0; i < 30; i++) {
             agent.api().putJob("""
                     {"name":"fleet-%02d","schedule":"@manually","executor":"shell","executor_config":{"command":"true"},
-                     "metadata":{"team":"%s"}}""".formatted(i, i % 3 == 0 ? "ops" : "web"));
+                     "metadata":{"team":"%s"},"tags":{"pool":"%s"}}""".formatted(i, i % 3 == 0 ? "ops" : "web",
+                    i % 5 == 0 ? "blue:1" : "green"));
         }
         browser.get(ui(""));
         browser.findElement(By.cssSelector("nav a[data-nav='jobs']")).click();
@@ -253,7 +257,17 @@ class DashboardBrowserTest {
                 .isZero());
         assertThat(browser.getCurrentUrl()).contains("q=fleet").contains("metadata=team%3Dops");
 
-        // Back restores the previous filter, as the URL holds it.
+        // Tags and metadata together: team=ops (0, 3, ... 27) and pool=blue (0, 5, ... 25) leave 0, 15.
+        testId("filter-tags").sendKeys("pool=blue");
+        testId("filter-apply").click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='total']"), "2 jobs"));
+        assertThat(browser.findElements(By.cssSelector("[data-test='job-row']"))).extracting(r -> r.getAttribute(
+                "data-job")).containsExactly("fleet-00", "fleet-15");
+        assertThat(browser.getCurrentUrl()).contains("tags=pool%3Dblue");
+
+        // Back restores the previous filters, as the URL holds them.
+        browser.navigate().back();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='total']"), "10 jobs"));
         browser.navigate().back();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-test='job-row']"), 5));
     }
