@@ -1,7 +1,12 @@
 // Formatting of the API's values for people: times in the browser's zone, durations, statuses.
 
+/** Whether the API's instant is set: Dkron's JSON writes an unset one as Go's zero time, 0001-01-01T00:00:00Z. */
+export function isSet(iso) {
+  return Boolean(iso) && !String(iso).startsWith('0001-01-01');
+}
+
 export function time(iso, zone) {
-  if (!iso) return '—';
+  if (!isSet(iso)) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   const opts = { dateStyle: 'medium', timeStyle: 'medium' };
@@ -14,7 +19,7 @@ export function time(iso, zone) {
 }
 
 export function ago(iso) {
-  if (!iso) return '—';
+  if (!isSet(iso)) return '—';
   const s = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
   const abs = Math.abs(s);
   const unit = abs < 60 ? [abs, 's'] : abs < 3600 ? [Math.round(abs / 60), 'min'] : abs < 86400
@@ -24,8 +29,8 @@ export function ago(iso) {
 
 /** Milliseconds between two instants (to now when the end is missing). */
 export function millis(start, end) {
-  if (!start) return 0;
-  const e = end ? new Date(end).getTime() : Date.now();
+  if (!isSet(start)) return 0;
+  const e = isSet(end) ? new Date(end).getTime() : Date.now();
   return Math.max(0, e - new Date(start).getTime());
 }
 

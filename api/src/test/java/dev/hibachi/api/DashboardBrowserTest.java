@@ -240,6 +240,10 @@ class DashboardBrowserTest {
         testId("filter-apply").click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='total']"), "30 jobs"));
         assertThat(browser.findElements(By.cssSelector("[data-test='job-row']"))).hasSize(25);
+        List<WebElement> cells = browser.findElement(By.cssSelector("[data-test='job-row']"))
+                .findElements(By.tagName("td"));
+        assertThat(cells.get(6).getText()).as("a manual job's next run (Go's zero time in the JSON)").isEqualTo("—");
+        assertThat(cells.get(4).getText()).as("never succeeded").isEqualTo("—");
         screenshot("jobs");
 
         browser.findElement(By.linkText("Next →")).click();
