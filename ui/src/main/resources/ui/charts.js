@@ -28,21 +28,21 @@ export function dailyBars(days) {
   </svg>`;
 }
 
-/** Durations of executions, oldest left: [{label, ms, status}]. */
+/** Durations of executions, oldest left: [{label, ms, status}]. The longest is written above the bars. */
 export function durationBars(items, fmt) {
-  const w = 600, h = 120, pad = 4;
+  const w = 600, h = 120, top = 18;
   if (!items.length) return html`<p class="muted">No executions yet.</p>`;
   const max = Math.max(1, ...items.map((i) => i.ms));
-  const bw = w / Math.max(items.length, 10);
+  const bw = w / Math.max(items.length, 20);
   let bars = '';
   items.forEach((it, i) => {
-    const bh = Math.max(1, ((h - pad) * it.ms) / max);
+    const bh = Math.max(1, ((h - top) * it.ms) / max);
     const cls = it.status === 'success' ? 'ok' : it.status === 'running' ? 'run' : 'bad';
     bars += `<rect class="${cls}" x="${i * bw + 1}" y="${h - bh}" width="${Math.max(1, bw - 2)}" height="${bh}">`
       + `<title>${escape(it.label)}: ${escape(fmt(it.ms))} (${escape(it.status)})</title></rect>`;
   });
   return html`<svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="Execution durations"
-      data-test="durations-chart"><text x="0" y="12" class="axis">${fmt(max)}</text>${raw(bars)}</svg>`;
+      data-test="durations-chart"><text x="0" y="12" class="axis">longest ${fmt(max)}</text>${raw(bars)}</svg>`;
 }
 
 /** The parent/child chain: parent, this job, its children, as linked boxes. */
