@@ -54,6 +54,8 @@ export function go(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   route();
+  // Focus moves into the new page (links and forms alike), so the next Tab starts in it and a screen reader
+  // reads it; otherwise it would stay on the link, in a page that is gone.
   main.focus({ preventScroll: false });
 }
 
@@ -77,11 +79,21 @@ document.addEventListener('click', (e) => {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   const a = e.target.closest('a[href]');
   if (!a || a.target || a.hasAttribute('download')) return;
+  // An in-page link ("Skip to content"): the <base> would resolve "#main" to the root page, so it would
+  // navigate to the overview; it moves focus to its target instead.
+  const hash = a.getAttribute('href');
+  if (hash.startsWith('#')) {
+    const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (target) {
+      e.preventDefault();
+      target.focus();
+    }
+    return;
+  }
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || !url.pathname.startsWith(uiRoot)) return;
   e.preventDefault();
-  history.pushState(null, '', url.pathname + url.search);
-  route();
+  go(url.pathname.slice(uiRoot.length) + url.search);
 });
 window.addEventListener('popstate', route);
 route();

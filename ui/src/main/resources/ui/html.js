@@ -25,8 +25,33 @@ export function html(strings, ...values) {
 /** Markup the page itself built (never API text). */
 export const raw = (s) => new Html(s);
 
+// What names a focusable element across a re-render: its tag and identifying attributes, and those of the row
+// it is in (a checkbox's value alone would do, a <summary> has none of its own).
+const NAMING = ['id', 'name', 'type', 'value', 'href', 'data-id', 'data-job', 'data-act', 'data-bulk', 'data-test'];
+function focusKey(e, root) {
+  const attrs = (x) => NAMING.map((a) => x.getAttribute(a) || '').join('|');
+  const row = e.parentElement && e.parentElement.closest('[data-id],[data-job]');
+  return `${e.tagName}|${attrs(e)}|${row && root.contains(row) ? attrs(row) : ''}`;
+}
+const sameAs = (root, tag, key) => $$(tag, root).filter((x) => focusKey(x, root) === key);
+
+/**
+ * Replaces el's content. Polling pages re-render every few seconds: the element that had focus in el gets it back
+ * in the new content (the same one by its attributes and row, else none), so a keyboard user is not thrown out.
+ */
 export function render(el, h) {
+  const active = document.activeElement;
+  let key = null;
+  let nth = -1;
+  if (active && active !== el && el.contains(active)) {
+    key = focusKey(active, el);
+    nth = sameAs(el, active.tagName, key).indexOf(active);
+  }
   el.innerHTML = part(h);
+  if (key !== null) {
+    const again = sameAs(el, active.tagName, key)[nth];
+    if (again) again.focus({ preventScroll: true });
+  }
 }
 
 export const $ = (sel, el = document) => el.querySelector(sel);

@@ -10,7 +10,8 @@ import { flash, go, pollFailed, pollSucceeded } from '../app.js';
 const SHOWN = 50;
 
 export function definition(j) {
-  const row = (k, v) => (v === null || v === undefined || v === '' ? '' : html`<dt>${k}</dt><dd>${v}</dd>`);
+  const empty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length);
+  const row = (k, v) => (empty(v) ? '' : html`<dt>${k}</dt><dd>${v}</dd>`);
   const cfg = j.executor_config || {};
   return html`<dl class="definition" data-test="definition">
     ${row('Schedule', html`<code>${j.schedule}</code>`)}

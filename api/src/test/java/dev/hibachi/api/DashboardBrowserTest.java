@@ -7,20 +7,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -35,10 +28,7 @@ import static org.awaitility.Awaitility.await;
  * deep link loads its page. Each page is saved as a screenshot in {@code target/screenshots}.
  */
 class DashboardBrowserTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Duration WAIT = HeadlessChromium.WAIT;
 
     @TempDir
     static Path dataDir;
@@ -47,33 +37,23 @@ class DashboardBrowserTest {
     @TempDir
     static Path gates;
     static TestAgent agent;
+    static HeadlessChromium chromium;
     static ChromeDriver browser;
     static WebDriverWait wait;
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium chromium-driver)").isExecutable();
-        assertThat(CHROMEDRIVER).as("Debian's chromedriver (apt-get install chromium-driver)").isExecutable();
         agent = TestAgent.start(dataDir, c -> c.withKillGrace(Duration.ofSeconds(1)));
         await().atMost(Duration.ofSeconds(10)).until(() -> agent.agent().isLeader());
-
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // The machine refuses outside connections: everything that would call home is off.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1280,1000", "--user-data-dir=" + profile);
-        browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, WAIT);
-        Files.createDirectories(SCREENSHOTS);
+        chromium = HeadlessChromium.start(profile, 1280, 1000);
+        browser = chromium.driver();
+        wait = chromium.waiter();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (agent != null) {
             agent.close();
@@ -85,12 +65,11 @@ class DashboardBrowserTest {
     }
 
     private static void screenshot(String name) throws Exception {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        chromium.screenshot(name);
     }
 
     private static WebElement testId(String id) {
-        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-test='" + id + "']")));
+        return chromium.testId(id);
     }
 
     /** Opens a page the way a user does from the overview: through the links, so no deep link is needed. */
