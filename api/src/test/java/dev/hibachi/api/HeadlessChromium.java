@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Debian's headless Chromium, driven through Debian's own chromedriver (nothing is downloaded), for the dashboard's
  * browser tests: the driver, a wait, the {@code data-test} lookup and the screenshots to {@code target/screenshots}.
+ * Public for the dashboard benchmark ({@code bench.DashboardBenchmark}).
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -39,7 +40,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** A browser with a {@code width} x {@code height} window, its profile in {@code profile} (an empty folder). */
-    static HeadlessChromium start(Path profile, int width, int height) throws IOException {
+    public static HeadlessChromium start(Path profile, int width, int height) throws IOException {
         assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium chromium-driver)").isExecutable();
         assertThat(CHROMEDRIVER).as("Debian's chromedriver (apt-get install chromium-driver)").isExecutable();
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -54,7 +55,7 @@ final class HeadlessChromium implements AutoCloseable {
         return new HeadlessChromium(new ChromeDriver(service, options));
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 

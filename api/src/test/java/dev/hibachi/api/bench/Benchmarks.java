@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Runs the chosen benchmarks, each in a JVM of its own ({@code -Xmx1g} and the launcher's
  * {@code -XX:+UseSerialGC -Xss512k}, this JVM's class path), so one
- * benchmark's leftovers never weigh on the next one's heap figure. {@code -Dbench=all|post|load|scale|list}
+ * benchmark's leftovers never weigh on the next one's heap figure. {@code -Dbench=all|post|load|scale|list|dashboard}
  * (a comma-separated list also works); every {@code bench.*} system property is passed on, and so is each
  * {@code key=value} of {@code -Dbench.opts="key=value ..."} (Maven's exec plugin passes only the properties the
  * profile names).
@@ -25,6 +25,7 @@ public final class Benchmarks {
         ALL.put("load", LoadBenchmark.class);
         ALL.put("scale", ScaleBenchmark.class);
         ALL.put("list", ListBenchmark.class);
+        ALL.put("dashboard", DashboardBenchmark.class);
     }
 
     private Benchmarks() {

@@ -216,7 +216,7 @@ public final class ListBenchmark {
         void run(int i) throws Exception;
     }
 
-    private static void parallel(int threads, int count, Task task) throws Exception {
+    static void parallel(int threads, int count, Task task) throws Exception {
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
