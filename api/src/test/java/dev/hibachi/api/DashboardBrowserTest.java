@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -253,6 +254,67 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='total']"), "10 jobs"));
         browser.navigate().back();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-test='job-row']"), 5));
+    }
+
+    @Test
+    void bulkActionsActOnTheTickedJobsAndARunningJobIsMarked() throws Exception {
+        for (String name : List.of("bulk-a", "bulk-b", "bulk-c")) {
+            agent.api().putJob("""
+                    {"name":"%s","schedule":"@manually","executor":"shell","executor_config":{"command":"true"}}"""
+                    .formatted(name));
+        }
+        agent.api().putJob("""
+                {"name":"bulk-long","schedule":"@manually","executor":"shell",
+                 "executor_config":{"command":"sleep 300"}}""");
+        browser.get(ui("jobs?q=bulk"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='total']"), "4 jobs"));
+        tick("bulk-a");
+        tick("bulk-b");
+        testId("bulk-toggle").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-test='flash']"),
+                "Toggled 2 job(s)."));
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(agent.api().job("bulk-a").path("disabled").asBoolean()).isTrue();
+            assertThat(agent.api().job("bulk-b").path("disabled").asBoolean()).isTrue();
+        });
+        assertThat(agent.api().job("bulk-c").path("disabled").asBoolean()).as("not ticked").isFalse();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-job='bulk-a'] .pill"), "disabled"));
+
+        // The ticks outlive the list's refreshes: Delete takes the same two.
+        assertThat(browser.findElement(By.cssSelector("tr[data-job='bulk-a'] input[type=checkbox]")).isSelected())
+                .isTrue();
+        testId("bulk-delete").click();
+        acceptConfirm();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='total']"), "2 jobs"));
+        assertThat(agent.api().get("/v1/jobs/bulk-a").status()).isEqualTo(404);
+        assertThat(agent.api().get("/v1/jobs/bulk-b").status()).isEqualTo(404);
+        screenshot("jobs-bulk");
+
+        tick("bulk-long");
+        testId("bulk-run").click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("tr[data-job='bulk-long'] [data-test='running']")));
+        assertThat(browser.findElements(By.cssSelector("tr[data-job='bulk-c'] [data-test='running']"))).isEmpty();
+        JsonNode running = agent.api().get("/v1/busy").list().stream()
+                .filter(e -> e.path("job_name").asText().equals("bulk-long")).findFirst().orElseThrow();
+        Api.Response kill = agent.api().post("/v1/jobs/bulk-long/executions/" + running.path("id").asText() + "/kill",
+                "");
+        assertThat(kill.status()).as(kill.toString()).isEqualTo(202);
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector("tr[data-job='bulk-long'] [data-test='running']")));
+    }
+
+    /** Ticks a job's box. The list re-renders every few seconds, so a click may land on a box just replaced. */
+    private static void tick(String job) {
+        By box = By.cssSelector("tr[data-job='" + job + "'] input[type=checkbox]");
+        new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class).until(d -> {
+            WebElement b = d.findElement(box);
+            if (b.isSelected()) {
+                return true;
+            }
+            b.click();
+            return false;
+        });
     }
 
     /** Needs the server's fallback: any GET under /ui/ that is not a file answers index.html. */
