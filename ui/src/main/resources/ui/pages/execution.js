@@ -27,9 +27,16 @@ export function render_(main, [name, id]) {
       ${e.exit_code !== undefined && e.status !== 'running' ? html`<dt>Exit code</dt><dd>${e.exit_code}</dd>` : ''}
     </dl>`);
     const running = e.status === 'running';
+    // Kill goes away when the run ends: focus on it moves to the status, which says how it ended.
+    const hadKill = document.activeElement && document.activeElement.id === 'kill';
     render($('#actions', main), running
       ? html`<button type="button" class="danger" id="kill" data-test="kill">Kill</button>` : '');
     if (running) $('#kill', main).addEventListener('click', kill);
+    else if (hadKill) {
+      const status = $('[data-test=execution-status]', main);
+      status.tabIndex = -1;
+      status.focus();
+    }
     return running;
   }
 
