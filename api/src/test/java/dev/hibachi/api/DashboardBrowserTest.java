@@ -139,6 +139,7 @@ class DashboardBrowserTest {
         assertThat(testId("execution-status").getText()).isEqualTo("running");
         assertThat(testId("kill").isDisplayed()).isTrue();
         screenshot("execution-running");
+        ((JavascriptExecutor) browser).executeScript("arguments[0].focus();", testId("kill"));
 
         Files.writeString(gate, "go");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-test='output']"),
@@ -146,6 +147,8 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-test='execution-status']"), "success"));
         assertThat(testId("output").getText()).isEqualTo("first line\nsecond line");
         assertThat(browser.findElements(By.cssSelector("[data-test='kill']"))).isEmpty();
+        assertThat(browser.switchTo().activeElement().getAttribute("data-test")).as("focus on Kill moved to the status")
+                .isEqualTo("execution-status");
         screenshot("execution-done");
     }
 
