@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** A small HTTP client for the tests: what a user (or curl) sends, and the answer with its body as JSON. */
 final class Api {
@@ -20,9 +21,14 @@ final class Api {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final URI base;
+    private final Supplier<URI> base;
 
     Api(URI base) {
+        this(() -> base);
+    }
+
+    /** An API whose address is asked at each request: it may be made before its agent starts and has a port. */
+    Api(Supplier<URI> base) {
         this.base = base;
     }
 
@@ -116,7 +122,7 @@ final class Api {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        return HttpRequest.newBuilder(base.get().resolve(path)).timeout(Duration.ofSeconds(30));
     }
 
     Response send(HttpRequest request) {

@@ -1,9 +1,9 @@
 package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,32 +27,21 @@ class ArtifactsApiTest {
     /** Small, so that a test can go over it with a few KB. */
     private static final long BUDGET = 10_000;
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server(c -> c.toBuilder().artifactsBudget(BUDGET).build());
+    static final Api api = agent.api();
     @TempDir
     static Path files;
-    static TestAgent agent;
-    static Api api;
     static byte[] binary;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void writeBinary() throws Exception {
         binary = new byte[4096];
         new Random(42).nextBytes(binary);
         for (int i = 0; i < 256; i++) {
             binary[i] = (byte) i; // every byte value, NUL and invalid UTF-8 included
         }
         Files.write(files.resolve("data.bin"), binary);
-        agent = TestAgent.start(dataDir, c -> c.toBuilder().artifactsBudget(BUDGET).build());
-        api = agent.api();
-        await().atMost(Duration.ofSeconds(10)).until(() -> agent.agent().isLeader());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
     }
 
     private static String shellJob(String name, String command, String extra) {
@@ -74,7 +63,7 @@ class ArtifactsApiTest {
     }
 
     private static Path artifactsRoot() {
-        return dataDir.resolve("artifacts");
+        return agent.dataDir().resolve("artifacts");
     }
 
     @Test

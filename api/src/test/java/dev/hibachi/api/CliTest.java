@@ -2,9 +2,8 @@ package dev.hibachi.api;
 
 import dev.hibachi.agent.cli.HibachiCommand;
 import dev.hibachi.store.StoreTestSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -25,22 +24,8 @@ import static org.awaitility.Awaitility.await;
  * agents.
  */
 class CliTest {
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir);
-        await().atMost(Duration.ofSeconds(10)).until(() -> agent.agent().isLeader());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server();
 
     /** One run of the {@code hibachi} binary's command line: its exit code and what it printed. */
     record Run(int exit, String out, String err) {

@@ -1,9 +1,9 @@
 package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -21,30 +21,10 @@ import static org.awaitility.Awaitility.await;
  * the client answers as a follower, and a client that leaves shows as left on the server.
  */
 class ClientAgentApiTest {
-    @TempDir
-    static Path serverDir;
-    @TempDir
-    static Path clientDir;
-    static TestAgent server;
-    static TestAgent client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestAgent.start(serverDir);
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.agent().isLeader());
-        client = TestAgent.client(clientDir, "web-1", Map.of("role", "web"), server);
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.agent().membership().members().size() == 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension @Order(1) // JUnit orders these by @Order, not as written: a client joins a running server
+    static final AgentPerClass server = AgentPerClass.server();
+    @RegisterExtension @Order(2) // and so it closes before the server
+    static final AgentPerClass client = AgentPerClass.client("web-1", Map.of("role", "web"), server);
 
     @Test
     void theClientListsBothMembersWithTheirRoles() {
@@ -81,7 +61,7 @@ class ClientAgentApiTest {
 
     @Test
     void aClientThatLeavesStopsAndTheServerListsItAsLeft(@TempDir Path dir) throws Exception {
-        TestAgent leaver = TestAgent.client(dir, "batch-1", Map.of("role", "batch"), server);
+        TestAgent leaver = TestAgent.client(dir, "batch-1", Map.of("role", "batch"), server.testAgent());
         try {
             CompletableFuture<Void> stopped = new CompletableFuture<>();
             leaver.agent().onClosed(() -> stopped.complete(null));

@@ -1,15 +1,12 @@
 package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,23 +29,9 @@ class DashboardServerTest {
     private static final String SHELL = """
             "executor":"shell","executor_config":{"command":"true"}""";
 
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir, c -> c.toBuilder().defaultZone(DEFAULT_ZONE).build());
-        api = agent.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server(c -> c.toBuilder().defaultZone(DEFAULT_ZONE).build());
+    static final Api api = agent.api();
 
     // ---- next fire times ---------------------------------------------------------------------------------
 

@@ -1,14 +1,11 @@
 package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -26,23 +23,9 @@ class DkronRoutesTest {
     private static final String JOB = """
             {"name":"%s","schedule":"@manually","executor":"shell","executor_config":{"command":"%s"}}""";
 
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir);
-        api = agent.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server();
+    static final Api api = agent.api();
 
     @Test
     void theStatusRouteNamesTheAgentItsClusterAndTags() {

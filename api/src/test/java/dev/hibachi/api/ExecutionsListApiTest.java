@@ -1,14 +1,12 @@
 package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,17 +21,14 @@ import static org.awaitility.Awaitility.await;
  * all the job's executions, output cut to {@code output_size_limit}, and a 400 naming each bad parameter.
  */
 class ExecutionsListApiTest {
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-    static Api api;
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server();
+    static final Api api = agent.api();
     /** The ids of the four runs of "runs", oldest first. */
     static final List<String> RUNS = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir);
-        api = agent.api();
+    static void runJobs() {
         api.putJob("""
                 {"name":"runs","schedule":"@manually","executor":"shell",
                  "executor_config":{"command":"echo run-output"}}""");
@@ -51,13 +46,6 @@ class ExecutionsListApiTest {
         api.post("/v1/jobs/retried", "");
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() ->
                 api.job("retried").path("error_count").asLong() == 3);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
     }
 
     @Test

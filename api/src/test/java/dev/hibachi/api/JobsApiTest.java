@@ -1,14 +1,11 @@
 package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,23 +16,9 @@ import static org.awaitility.Awaitility.await;
 
 /** The jobs routes through HTTP on a real agent, as a user (or curl) meets them. */
 class JobsApiTest {
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir);
-        api = agent.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server();
+    static final Api api = agent.api();
 
     @Test
     void anEveryJobRunsAndItsExecutionAndCountersShow() {

@@ -3,10 +3,9 @@ package dev.hibachi.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hibachi.api.CliTest.Run;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -30,27 +29,12 @@ import static org.awaitility.Awaitility.await;
  * without jobs, because {@code --prune} acts on all of them.
  */
 class JobsApplyCliTest {
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-    static Api api;
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server();
+    static final Api api = agent.api();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir);
-        api = agent.api();
-        await().atMost(Duration.ofSeconds(10)).until(() -> agent.agent().isLeader());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
 
     /** No job left: children are deleted before their parents. */
     @BeforeEach

@@ -2,9 +2,8 @@ package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hibachi.api.CliTest.Run;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -27,24 +26,9 @@ import static org.awaitility.Awaitility.await;
  * afterwards. ({@code jobs apply} and {@code jobs export} are in {@link JobsApplyCliTest}.)
  */
 class JobsCliTest {
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir);
-        api = agent.api();
-        await().atMost(Duration.ofSeconds(10)).until(() -> agent.agent().isLeader());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server();
+    static final Api api = agent.api();
 
     private static Run jobs(String... args) {
         List<String> all = new ArrayList<>(List.of("jobs"));

@@ -1,14 +1,12 @@
 package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,16 +20,13 @@ import static org.awaitility.Awaitility.await;
  * made once and only read.
  */
 class JobsListApiTest {
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-    static Api api;
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server();
+    static final Api api = agent.api();
     static final List<String> ALL = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir);
-        api = agent.api();
+    static void putJobs() {
         put("alpha-web", "{\"team\":\"web\",\"env\":\"prod\"}", "{\"role\":\"web:2\",\"dc\":\"eu\"}", "Front Door",
                 "@at 2030-01-03T00:00:00Z", "true", false);
         put("beta-web", "{\"team\":\"web\",\"env\":\"dev\"}", "{\"role\":\"web\"}", "Beta",
@@ -64,13 +59,6 @@ class JobsListApiTest {
                 + ",\"executor\":\"shell\","
                 + "\"executor_config\":{\"command\":\"" + command + "\"}}");
         ALL.add(name);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
     }
 
     @Test

@@ -2,12 +2,10 @@ package dev.hibachi.api;
 
 import dev.hibachi.store.apply.Reply;
 import dev.hibachi.store.model.Job;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobsListCapApiTest {
     static final int JOBS = 10_005;
 
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-    static Api api;
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server();
+    static final Api api = agent.api();
 
     @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir);
-        api = agent.api();
+    static void putJobs() {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<CompletableFuture<Reply>> puts = new ArrayList<>();
@@ -49,13 +44,6 @@ class JobsListCapApiTest {
             assertThat(puts).allSatisfy(p -> assertThat(p.join().ok()).isTrue());
         } finally {
             pool.shutdown();
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
         }
     }
 

@@ -1,10 +1,9 @@
 package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -28,29 +27,14 @@ import static org.awaitility.Awaitility.await;
 class KillApiTest {
     private static final Duration KILL_GRACE = Duration.ofSeconds(1);
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server(c -> c.withKillGrace(KILL_GRACE));
+    static final Api api = agent.api();
     @TempDir
     static Path pidDir;
-    static TestAgent agent;
-    static Api api;
 
     /** Pids the test started through jobs: any still alive after a test is killed, so none outlives the run. */
     private final List<Long> pids = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir, c -> c.withKillGrace(KILL_GRACE));
-        api = agent.api();
-        await().atMost(Duration.ofSeconds(10)).until(() -> agent.agent().isLeader());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
 
     @AfterEach
     void noStragglers() {

@@ -1,9 +1,9 @@
 package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -23,30 +23,10 @@ import static org.awaitility.Awaitility.await;
  */
 class LiveOutputApiTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    @TempDir
-    static Path serverDir;
-    @TempDir
-    static Path clientDir;
-    static TestAgent server;
-    static TestAgent client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestAgent.start(serverDir);
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.agent().isLeader());
-        client = TestAgent.client(clientDir, "web-1", Map.of("role", "web"), server);
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.agent().membership().members().size() == 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension @Order(1) // JUnit orders these by @Order, not as written: a client joins a running server
+    static final AgentPerClass server = AgentPerClass.server();
+    @RegisterExtension @Order(2) // and so it closes before the server
+    static final AgentPerClass client = AgentPerClass.client("web-1", Map.of("role", "web"), server);
 
     /** Starts a run of a job on the client that prints {@code first}, waits for {@code gate}, then prints {@code second}. */
     private static String startGatedRun(String job, Path gate) {
@@ -62,7 +42,7 @@ class LiveOutputApiTest {
         return id;
     }
 
-    private static URI outputUri(TestAgent agent, String job, String id, String query) {
+    private static URI outputUri(AgentPerClass agent, String job, String id, String query) {
         return URI.create("http://127.0.0.1:" + agent.httpPort() + "/v1/jobs/" + job + "/executions/" + id
                 + "/output" + query);
     }

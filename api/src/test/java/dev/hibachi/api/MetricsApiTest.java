@@ -1,9 +1,8 @@
 package dev.hibachi.api;
 
 import dev.hibachi.agent.metrics.MetricsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -24,23 +23,9 @@ class MetricsApiTest {
     private static final String JOB = """
             {"name":"%s","schedule":"@manually","executor":"shell","executor_config":{"command":"%s"}}""";
 
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir.resolve("prometheus"), c -> c.withMetrics(MetricsConfig.NONE.withPrometheus(true)));
-        api = agent.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server(c -> c.withMetrics(MetricsConfig.NONE.withPrometheus(true)));
+    static final Api api = agent.api();
 
     @Test
     void theScrapeIsPrometheusTextWithTheAgentsMetersAndTheJvms() {

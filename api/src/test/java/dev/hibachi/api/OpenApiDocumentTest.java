@@ -1,9 +1,7 @@
 package dev.hibachi.api;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
@@ -23,21 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpenApiDocumentTest {
     private static final Path DKRON = Path.of("../../shared/reference/dkron-openapi.yaml");
 
-    @TempDir
-    static Path dataDir;
-    static TestAgent agent;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agent = TestAgent.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server();
 
     @Test
     @SuppressWarnings("unchecked")
