@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -31,21 +32,18 @@ import static org.awaitility.Awaitility.await;
 class DashboardBrowserTest {
     private static final Duration WAIT = HeadlessChromium.WAIT;
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server(c -> c.withKillGrace(Duration.ofSeconds(1)));
     @TempDir
     static Path profile;
     @TempDir
     static Path gates;
-    static TestAgent agent;
     static HeadlessChromium chromium;
     static ChromeDriver browser;
     static WebDriverWait wait;
 
     @BeforeAll
     static void start() throws Exception {
-        agent = TestAgent.start(dataDir, c -> c.withKillGrace(Duration.ofSeconds(1)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> agent.agent().isLeader());
         chromium = HeadlessChromium.start(profile, 1280, 1000);
         browser = chromium.driver();
         wait = chromium.waiter();
@@ -55,9 +53,6 @@ class DashboardBrowserTest {
     static void stop() {
         if (chromium != null) {
             chromium.close();
-        }
-        if (agent != null) {
-            agent.close();
         }
     }
 

@@ -4,6 +4,7 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -36,13 +37,12 @@ class DashboardLayoutBrowserTest {
     private static final String PREFIX = "/cron";
     private static final Duration WAIT = HeadlessChromium.WAIT;
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final AgentPerClass agent = AgentPerClass.server(c -> c.withKillGrace(Duration.ofSeconds(1)));
     @TempDir
     static Path profile;
     @TempDir
     static Path gates;
-    static TestAgent agent;
     static ReverseProxy proxy;
     static HeadlessChromium chromium;
     static ChromeDriver browser;
@@ -50,9 +50,7 @@ class DashboardLayoutBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        agent = TestAgent.start(dataDir, c -> c.withKillGrace(Duration.ofSeconds(1)));
         proxy = ReverseProxy.start(PREFIX, agent.base());
-        await().atMost(Duration.ofSeconds(10)).until(() -> agent.agent().isLeader());
         chromium = HeadlessChromium.start(profile, 1280, 1000);
         browser = chromium.driver();
         wait = chromium.waiter();
@@ -66,9 +64,6 @@ class DashboardLayoutBrowserTest {
         }
         if (proxy != null) {
             proxy.close();
-        }
-        if (agent != null) {
-            agent.close();
         }
     }
 
