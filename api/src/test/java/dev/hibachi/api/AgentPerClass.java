@@ -106,7 +106,8 @@ final class AgentPerClass implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything under it (nothing when it is null or gone). */
+    static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

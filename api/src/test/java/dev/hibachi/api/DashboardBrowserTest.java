@@ -1,8 +1,8 @@
 package dev.hibachi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,27 +33,20 @@ class DashboardBrowserTest {
     private static final Duration WAIT = HeadlessChromium.WAIT;
 
     @RegisterExtension
+    @Order(1)
     static final AgentPerClass agent = AgentPerClass.server(c -> c.withKillGrace(Duration.ofSeconds(1)));
-    @TempDir
-    static Path profile;
+    @RegisterExtension
+    @Order(2)
+    static final HeadlessChromium chromium = HeadlessChromium.perClass(1280, 1000);
     @TempDir
     static Path gates;
-    static HeadlessChromium chromium;
     static ChromeDriver browser;
     static WebDriverWait wait;
 
     @BeforeAll
     static void start() throws Exception {
-        chromium = HeadlessChromium.start(profile, 1280, 1000);
         browser = chromium.driver();
         wait = chromium.waiter();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
     }
 
     private static String ui(String path) {

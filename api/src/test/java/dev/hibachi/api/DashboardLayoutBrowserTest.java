@@ -3,6 +3,7 @@ package dev.hibachi.api;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,30 +39,28 @@ class DashboardLayoutBrowserTest {
     private static final Duration WAIT = HeadlessChromium.WAIT;
 
     @RegisterExtension
+    @Order(1)
     static final AgentPerClass agent = AgentPerClass.server(c -> c.withKillGrace(Duration.ofSeconds(1)));
-    @TempDir
-    static Path profile;
+    @RegisterExtension
+    @Order(2)
+    static final HeadlessChromium chromium = HeadlessChromium.perClass(1280, 1000);
     @TempDir
     static Path gates;
     static ReverseProxy proxy;
-    static HeadlessChromium chromium;
     static ChromeDriver browser;
     static WebDriverWait wait;
 
     @BeforeAll
     static void start() throws Exception {
         proxy = ReverseProxy.start(PREFIX, agent.base());
-        chromium = HeadlessChromium.start(profile, 1280, 1000);
         browser = chromium.driver();
         wait = chromium.waiter();
     }
 
     @AfterAll
     static void stop() {
-        // The browser first: its open streams end, so the proxy's threads do too.
-        if (chromium != null) {
-            chromium.close();
-        }
+        // Before the browser quits (JUnit closes extensions after @AfterAll): a stream still open through the proxy
+        // is cut, which the browser takes as a network error on a page nobody reads any more.
         if (proxy != null) {
             proxy.close();
         }

@@ -1,5 +1,8 @@
 package dev.hibachi.api;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -23,24 +26,48 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Debian's headless Chromium, driven through Debian's own chromedriver (nothing is downloaded), for the dashboard's
  * browser tests: the driver, a wait, the {@code data-test} lookup and the screenshots to {@code target/screenshots}.
- * Public for the dashboard benchmark ({@code bench.DashboardBenchmark}).
+ * A test class registers one for all its tests, after its agent:
+ *
+ * <pre>
+ * &#64;RegisterExtension &#64;Order(2)
+ * static final HeadlessChromium chromium = HeadlessChromium.perClass(1280, 1000);
+ * </pre>
+ *
+ * Public for the dashboard benchmark ({@code bench.DashboardBenchmark}), which starts one with {@link #start}.
  */
-public final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     static final Duration WAIT = Duration.ofSeconds(20);
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-    private final ChromeDriver driver;
-    private final WebDriverWait wait;
+    private final int width;
+    private final int height;
+    /** The profile folder this browser made for its test class, deleted after it; null when given one. */
+    private Path ownProfile;
+    /** The test class that started it, so a nested class's callbacks leave it alone. */
+    private String startedBy;
+    private ChromeDriver driver;
+    private WebDriverWait wait;
 
-    private HeadlessChromium(ChromeDriver driver) {
-        this.driver = driver;
-        this.wait = new WebDriverWait(driver, WAIT);
+    private HeadlessChromium(int width, int height) {
+        this.width = width;
+        this.height = height;
+    }
+
+    /** A browser with a {@code width} x {@code height} window for a test class, started before its first test. */
+    static HeadlessChromium perClass(int width, int height) {
+        return new HeadlessChromium(width, height);
     }
 
     /** A browser with a {@code width} x {@code height} window, its profile in {@code profile} (an empty folder). */
     public static HeadlessChromium start(Path profile, int width, int height) throws IOException {
+        HeadlessChromium chromium = new HeadlessChromium(width, height);
+        chromium.launch(profile);
+        return chromium;
+    }
+
+    private void launch(Path profile) throws IOException {
         assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium chromium-driver)").isExecutable();
         assertThat(CHROMEDRIVER).as("Debian's chromedriver (apt-get install chromium-driver)").isExecutable();
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -52,7 +79,32 @@ public final class HeadlessChromium implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
         Files.createDirectories(SCREENSHOTS);
-        return new HeadlessChromium(new ChromeDriver(service, options));
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, WAIT);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        if (startedBy != null) {
+            return; // a @Nested class: its outer class's browser serves it
+        }
+        startedBy = context.getUniqueId();
+        ownProfile = Files.createTempDirectory("hibachi-chromium-");
+        launch(ownProfile);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (context.getUniqueId().equals(startedBy)) {
+            startedBy = null;
+            try {
+                close();
+            } finally {
+                driver = null;
+                AgentPerClass.deleteTree(ownProfile);
+                ownProfile = null;
+            }
+        }
     }
 
     public ChromeDriver driver() {
@@ -87,6 +139,8 @@ public final class HeadlessChromium implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.quit();
+        if (driver != null) {
+            driver.quit();
+        }
     }
 }
