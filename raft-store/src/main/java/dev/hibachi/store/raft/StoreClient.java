@@ -156,7 +156,7 @@ public final class StoreClient implements AutoCloseable {
     private CompletableFuture<Reply> nearRead(Message m, long minIndex, RaftPeerId server, long deadline) {
         // The one-try client: a replica that is behind answers at once, and this loop (not Ratis' retry policy,
         // which would sleep between tries for seconds) decides how long to wait for it.
-        RaftClient c = infoClient;
+        RaftClient c = infoClient();
         return renewing(c, c.async().sendStaleRead(m, minIndex, server)).exceptionallyCompose(error -> {
             if (System.nanoTime() - deadline >= 0 || !causedBy(error, StaleReadException.class)) {
                 return CompletableFuture.failedFuture(error);
@@ -224,6 +224,16 @@ public final class StoreClient implements AutoCloseable {
         return now.isEmpty() ? servers : now;
     }
 
+    /**
+     * The one-try client, knowing the address of every server alive now: it was made with the servers known then,
+     * and Ratis refuses to ask a server whose address it was never given ("Server s2 not found"), so a client agent
+     * whose first servers were all gone could never again name the leader. Adding a known peer is a map lookup.
+     */
+    private RaftClient infoClient() {
+        infoClient.getClientRpc().addRaftPeers(current().stream().map(StoreGroup::peer).toList());
+        return infoClient;
+    }
+
     /** A voting member of the store's Raft group, as its configuration lists it. */
     public record RaftPeerInfo(String id, String address, boolean leader) {
     }
@@ -234,7 +244,7 @@ public final class StoreClient implements AutoCloseable {
      * @throws StoreUnavailableException when no known server answers
      */
     public List<RaftPeerInfo> raftPeers() throws StoreUnavailableException {
-        RaftClient c = infoClient;
+        RaftClient c = infoClient();
         Exception last = null;
         List<RaftPeerInfo> leaderless = null;
         for (StoreServerConfig.Peer server : current()) {

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +58,30 @@ class StoreClientTest {
                 await().atMost(WAIT).ignoreExceptions().until(() -> client.raftPeers().stream()
                         .anyMatch(p -> p.id().equals("n1") && p.leader()));
             }
+        }
+    }
+
+    /**
+     * A client agent's store client is made from the servers it knew when it started; when those are gone it must
+     * still find the leader among the servers it follows now (seen in CI: a client agent whose only known server was
+     * killed answered "no leader is known" while another server led).
+     */
+    @Test
+    void raftPeersAsksTheServersItFollowsNotOnlyThoseItWasMadeWith() throws Exception {
+        StoreServerConfig config = StoreServerConfig.singleNode("n1", "127.0.0.1", freePort(), dataDir);
+        StoreServerConfig.Peer gone = new StoreServerConfig.Peer("gone", "127.0.0.1:" + freePort());
+        try (StoreServer server = StoreServer.create(config);
+             StoreClient client = new StoreClient(List.of(gone), 4, Duration.ofMillis(100))) {
+            server.start();
+            await().atMost(WAIT).until(server::isLeaderReady);
+            assertThatThrownBy(client::raftPeers).as("only the gone server is known").isInstanceOf(
+                    StoreUnavailableException.class);
+
+            client.followServers(config::initialPeers);
+            assertThat(client.raftPeers()).singleElement().satisfies(p -> {
+                assertThat(p.id()).isEqualTo("n1");
+                assertThat(p.leader()).isTrue();
+            });
         }
     }
 
