@@ -1,5 +1,7 @@
 // Polling for lists: every `every` ms while the tab is visible; after an error the wait doubles up to 30 s,
-// and the first success brings it back. A hidden tab polls nothing; showing it again polls at once.
+// and the first success brings it back. A hidden tab polls nothing; showing it again polls at once. A failure is
+// shown at the top of the page until the next success clears it.
+import { pollFailed, pollSucceeded } from './app.js';
 
 const MAX = 30000;
 
@@ -17,8 +19,12 @@ export function poll(fn, every = 2000) {
     try {
       await fn();
       wait = every;
+      pollSucceeded();
     } catch (e) {
-      if (e.name !== 'AbortError') wait = Math.min(wait * 2, MAX);
+      if (e.name !== 'AbortError') {
+        wait = Math.min(wait * 2, MAX);
+        pollFailed(e.message);
+      }
     } finally {
       running = false;
     }

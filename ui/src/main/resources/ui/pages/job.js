@@ -5,7 +5,7 @@ import { html, render, $ } from '../html.js';
 import { poll } from '../poll.js';
 import { time, ago, millis, duration, jobStatus } from '../fmt.js';
 import { durationBars, chain } from '../charts.js';
-import { flash, go, pollFailed, pollSucceeded } from '../app.js';
+import { flash, go } from '../app.js';
 
 const SHOWN = 50;
 
@@ -63,40 +63,34 @@ export function render_(main, [name]) {
   }
 
   const p = poll(async () => {
-    try {
-      const [j, execs] = await Promise.all([get(base), get(`${base}/executions?_start=0&_end=${SHOWN}&output_size_limit=4000`)]);
-      const status = jobStatus(j);
-      render($('#status', main), html`<p><span class="pill ${status}" data-test="job-status">${status}</span></p>
-        <dl class="definition">
-          <dt>Successes</dt><dd data-test="success-count">${j.success_count}</dd>
-          <dt>Errors</dt><dd>${j.error_count}</dd>
-          <dt>Missed / skipped</dt><dd>${j.missed_count || 0} / ${j.skipped_count || 0}</dd>
-          <dt>Last success</dt><dd title="${time(j.last_success)}">${ago(j.last_success)}</dd>
-          <dt>Last error</dt><dd title="${time(j.last_error)}">${ago(j.last_error)}</dd>
-        </dl>`);
-      render($('#def', main), definition(j));
-      render($('#chain', main), chain(j.parent_job, j.name, j.dependent_jobs || [], (n) => `jobs/${seg(n)}`));
-      render($('#durations', main), durationBars(execs.slice().reverse().map((e) => ({
-        label: `${e.group}/${e.attempt} ${e.node_name}`, ms: millis(e.started_at, e.finished_at), status: e.status,
-      })), duration));
-      render($('#executions', main), html`<table data-test="executions"><thead><tr><th>Group</th><th>Attempt</th>
-        <th>Node</th><th>Started</th><th>Duration</th><th>Status</th><th>Output</th></tr></thead><tbody>
-        ${execs.map((e) => html`<tr data-test="execution-row" data-status="${e.status}">
-          <td><a href="jobs/${seg(name)}/executions/${seg(e.id)}" data-test="execution-link">${e.group}</a></td>
-          <td>${e.attempt}</td><td>${e.node_name || '—'}</td><td title="${time(e.started_at)}">${ago(e.started_at)}</td>
-          <td>${duration(millis(e.started_at, e.finished_at))}</td>
-          <td><span class="pill ${e.status}">${e.status}</span></td>
-          <td><details data-id="${e.id}" ${open.has(e.id) ? 'open' : ''}><summary>${(e.output || '').split('\n')[0].slice(0, 60) || 'output'}</summary>
-            <pre data-test="execution-output">${e.output_truncated ? '…' : ''}${e.output}</pre>
-            <a href="jobs/${seg(name)}/executions/${seg(e.id)}">Full output</a></details></td></tr>`)}
-        ${execs.length ? '' : html`<tr><td colspan="7" class="muted">No executions yet.</td></tr>`}
-        </tbody></table>`);
-      if (!nextDone) { nextDone = true; loadNext(); }
-      pollSucceeded();
-    } catch (e) {
-      pollFailed(e.message);
-      throw e;
-    }
+    const [j, execs] = await Promise.all([get(base), get(`${base}/executions?_start=0&_end=${SHOWN}&output_size_limit=4000`)]);
+    const status = jobStatus(j);
+    render($('#status', main), html`<p><span class="pill ${status}" data-test="job-status">${status}</span></p>
+      <dl class="definition">
+        <dt>Successes</dt><dd data-test="success-count">${j.success_count}</dd>
+        <dt>Errors</dt><dd>${j.error_count}</dd>
+        <dt>Missed / skipped</dt><dd>${j.missed_count || 0} / ${j.skipped_count || 0}</dd>
+        <dt>Last success</dt><dd title="${time(j.last_success)}">${ago(j.last_success)}</dd>
+        <dt>Last error</dt><dd title="${time(j.last_error)}">${ago(j.last_error)}</dd>
+      </dl>`);
+    render($('#def', main), definition(j));
+    render($('#chain', main), chain(j.parent_job, j.name, j.dependent_jobs || [], (n) => `jobs/${seg(n)}`));
+    render($('#durations', main), durationBars(execs.slice().reverse().map((e) => ({
+      label: `${e.group}/${e.attempt} ${e.node_name}`, ms: millis(e.started_at, e.finished_at), status: e.status,
+    })), duration));
+    render($('#executions', main), html`<table data-test="executions"><thead><tr><th>Group</th><th>Attempt</th>
+      <th>Node</th><th>Started</th><th>Duration</th><th>Status</th><th>Output</th></tr></thead><tbody>
+      ${execs.map((e) => html`<tr data-test="execution-row" data-status="${e.status}">
+        <td><a href="jobs/${seg(name)}/executions/${seg(e.id)}" data-test="execution-link">${e.group}</a></td>
+        <td>${e.attempt}</td><td>${e.node_name || '—'}</td><td title="${time(e.started_at)}">${ago(e.started_at)}</td>
+        <td>${duration(millis(e.started_at, e.finished_at))}</td>
+        <td><span class="pill ${e.status}">${e.status}</span></td>
+        <td><details data-id="${e.id}" ${open.has(e.id) ? 'open' : ''}><summary>${(e.output || '').split('\n')[0].slice(0, 60) || 'output'}</summary>
+          <pre data-test="execution-output">${e.output_truncated ? '…' : ''}${e.output}</pre>
+          <a href="jobs/${seg(name)}/executions/${seg(e.id)}">Full output</a></details></td></tr>`)}
+      ${execs.length ? '' : html`<tr><td colspan="7" class="muted">No executions yet.</td></tr>`}
+      </tbody></table>`);
+    if (!nextDone) { nextDone = true; loadNext(); }
   }, 2000);
 
   // Keeps an opened output open across refreshes.

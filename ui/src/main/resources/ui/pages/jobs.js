@@ -4,7 +4,7 @@ import { request, get, post, del, seg } from '../api.js';
 import { html, render, $, $$ } from '../html.js';
 import { poll } from '../poll.js';
 import { ago, jobStatus } from '../fmt.js';
-import { flash, go, pollFailed, pollSucceeded } from '../app.js';
+import { flash, go } from '../app.js';
 
 const PAGE = 25;
 const SORTS = [['id', 'Name'], ['next', 'Next run'], ['last_success', 'Last success'], ['last_error', 'Last error'],
@@ -64,39 +64,33 @@ export function render_(main, _params, query) {
 
   const checked = new Set();
   const p = poll(async () => {
-    try {
-      const [r, busy] = await Promise.all([request('GET', '/jobs?' + apiQuery(q)), get('/busy?tail=0')]);
-      const running = new Set(busy.map((e) => e.job_name));
-      const total = Number(r.headers.get('X-Total-Count') || r.data.length);
-      const page = Math.max(0, Number(q.get('page') || 0) | 0);
-      $('#total', main).textContent = `${total} job${total === 1 ? '' : 's'}`;
-      render($('#list', main), html`<table data-test="jobs-table"><thead><tr>
-        <th><input type="checkbox" id="all" aria-label="Select all on this page"></th>
-        <th>Name</th><th>Schedule</th><th>Status</th><th>Last success</th><th>Last error</th><th>Next</th>
-        </tr></thead><tbody>
-        ${r.data.map((j) => html`<tr data-job="${j.name}" data-test="job-row">
-          <td><input type="checkbox" value="${j.name}" aria-label="Select ${j.name}" ${checked.has(j.name) ? 'checked' : ''}></td>
-          <td><a href="jobs/${seg(j.name)}">${j.displayname || j.name}</a>
-            ${running.has(j.name) ? html` <span class="pill running" data-test="running">running</span>` : ''}</td>
-          <td><code>${j.schedule}</code></td>
-          <td><span class="pill ${jobStatus(j)}">${jobStatus(j)}</span></td>
-          <td>${ago(j.last_success)}</td><td>${ago(j.last_error)}</td>
-          <td>${j.disabled ? '—' : ago(j.next)}</td></tr>`)}
-        ${r.data.length ? '' : html`<tr><td colspan="7" class="muted">No job matches.</td></tr>`}
-        </tbody></table>`);
-      const pages = Math.max(1, Math.ceil(total / PAGE));
-      const link = (n, label) => {
-        const nq = new URLSearchParams(q);
-        nq.set('page', String(n));
-        return html`<a href="jobs?${nq}" ${n === page ? 'aria-current="page"' : ''}>${label}</a>`;
-      };
-      render($('#pager', main), html`${page > 0 ? link(page - 1, '← Previous') : ''}
-        <span>Page ${page + 1} of ${pages}</span> ${page + 1 < pages ? link(page + 1, 'Next →') : ''}`);
-      pollSucceeded();
-    } catch (e) {
-      pollFailed(e.message);
-      throw e;
-    }
+    const [r, busy] = await Promise.all([request('GET', '/jobs?' + apiQuery(q)), get('/busy?tail=0')]);
+    const running = new Set(busy.map((e) => e.job_name));
+    const total = Number(r.headers.get('X-Total-Count') || r.data.length);
+    const page = Math.max(0, Number(q.get('page') || 0) | 0);
+    $('#total', main).textContent = `${total} job${total === 1 ? '' : 's'}`;
+    render($('#list', main), html`<table data-test="jobs-table"><thead><tr>
+      <th><input type="checkbox" id="all" aria-label="Select all on this page"></th>
+      <th>Name</th><th>Schedule</th><th>Status</th><th>Last success</th><th>Last error</th><th>Next</th>
+      </tr></thead><tbody>
+      ${r.data.map((j) => html`<tr data-job="${j.name}" data-test="job-row">
+        <td><input type="checkbox" value="${j.name}" aria-label="Select ${j.name}" ${checked.has(j.name) ? 'checked' : ''}></td>
+        <td><a href="jobs/${seg(j.name)}">${j.displayname || j.name}</a>
+          ${running.has(j.name) ? html` <span class="pill running" data-test="running">running</span>` : ''}</td>
+        <td><code>${j.schedule}</code></td>
+        <td><span class="pill ${jobStatus(j)}">${jobStatus(j)}</span></td>
+        <td>${ago(j.last_success)}</td><td>${ago(j.last_error)}</td>
+        <td>${j.disabled ? '—' : ago(j.next)}</td></tr>`)}
+      ${r.data.length ? '' : html`<tr><td colspan="7" class="muted">No job matches.</td></tr>`}
+      </tbody></table>`);
+    const pages = Math.max(1, Math.ceil(total / PAGE));
+    const link = (n, label) => {
+      const nq = new URLSearchParams(q);
+      nq.set('page', String(n));
+      return html`<a href="jobs?${nq}" ${n === page ? 'aria-current="page"' : ''}>${label}</a>`;
+    };
+    render($('#pager', main), html`${page > 0 ? link(page - 1, '← Previous') : ''}
+      <span>Page ${page + 1} of ${pages}</span> ${page + 1 < pages ? link(page + 1, 'Next →') : ''}`);
   }, 3000);
 
   main.addEventListener('change', onCheck);
