@@ -5,9 +5,9 @@ import dev.hibachi.store.model.TagValue;
 
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * What a listing filters and sorts one job on, and nothing more: the job itself stays in RocksDB and only the
@@ -59,9 +59,9 @@ final class JobRow {
         lastSuccess = nanos(job.lastSuccess());
         lastError = nanos(job.lastError());
         next = nanos(job.next());
-        String[] l = labels(job.metadata());
+        String[] l = labels(job.metadata(), UnaryOperator.identity());
         labels = Arrays.equals(l, labels) ? labels : intern(l);
-        String[] t = labels(tagValues(job.tags()));
+        String[] t = labels(job.tags(), v -> TagValue.parse(v).value());
         tags = Arrays.equals(t, tags) ? tags : intern(t);
     }
 
@@ -92,26 +92,18 @@ final class JobRow {
                 || displayname.toLowerCase(Locale.ROOT).contains(folded);
     }
 
-    private static Map<String, String> tagValues(Map<String, String> tags) {
-        if (tags == null || tags.isEmpty()) {
-            return tags;
-        }
-        Map<String, String> out = new HashMap<>(tags.size() * 2);
-        tags.forEach((k, v) -> out.put(k, TagValue.parse(v).value()));
-        return out;
-    }
-
-    private static String[] labels(Map<String, String> metadata) {
-        if (metadata == null || metadata.isEmpty()) {
+    /** {@code pairs} sorted by key as {@code key0, value0, ...}, each value as {@code value} reads it. */
+    private static String[] labels(Map<String, String> pairs, UnaryOperator<String> value) {
+        if (pairs == null || pairs.isEmpty()) {
             return NO_LABELS;
         }
-        String[] keys = metadata.keySet().toArray(new String[0]);
+        String[] keys = pairs.keySet().toArray(new String[0]);
         Arrays.sort(keys);
         String[] out = new String[keys.length * 2];
         for (int i = 0; i < keys.length; i++) {
-            String v = metadata.get(keys[i]);
+            String v = pairs.get(keys[i]);
             out[2 * i] = keys[i];
-            out[2 * i + 1] = v == null ? "" : v;
+            out[2 * i + 1] = value.apply(v == null ? "" : v);
         }
         return out;
     }
