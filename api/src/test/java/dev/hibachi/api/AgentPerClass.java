@@ -2,6 +2,7 @@ package dev.hibachi.api;
 
 import dev.hibachi.agent.Agent;
 import dev.hibachi.agent.AgentConfig;
+import dev.hibachi.store.StoreTestSupport;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,11 +12,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -101,22 +99,8 @@ final class AgentPerClass implements BeforeAllCallback, AfterAllCallback {
         } finally {
             running = null;
             startedBy = null;
-            deleteTree(dataDir);
+            StoreTestSupport.deleteTree(dataDir);
             dataDir = null;
-        }
-    }
-
-    /** Deletes {@code dir} and everything under it (nothing when it is null or gone). */
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            paths = walk.sorted(Comparator.reverseOrder()).toList(); // children before their folder
-        }
-        for (Path p : paths) {
-            Files.deleteIfExists(p);
         }
     }
 

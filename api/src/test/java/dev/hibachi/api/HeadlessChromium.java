@@ -1,5 +1,6 @@
 package dev.hibachi.api;
 
+import dev.hibachi.store.StoreTestSupport;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -101,7 +102,7 @@ public final class HeadlessChromium implements AutoCloseable, BeforeAllCallback,
                 close();
             } finally {
                 driver = null;
-                AgentPerClass.deleteTree(ownProfile);
+                StoreTestSupport.deleteTree(ownProfile);
                 ownProfile = null;
             }
         }

@@ -9,13 +9,18 @@ import dev.hibachi.store.rocks.KeyValueReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
-/** Test shorthand shared by the store's tests: jobs with extra fields, raw dumps of the store, free ports. */
+/** Test shorthand shared by the store's tests: jobs with extra fields, raw dumps of the store, free ports, deleting
+ * temporary folders. */
 public final class StoreTestSupport {
     private StoreTestSupport() {
     }
@@ -59,6 +64,20 @@ public final class StoreTestSupport {
             out.put(f, entries);
         }
         return out;
+    }
+
+    /** Deletes {@code dir} and everything under it, children before their folder (nothing when null or gone). */
+    public static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : paths) {
+            Files.deleteIfExists(p);
+        }
     }
 
     /** A TCP port that was free a moment ago on the loopback interface. */
